@@ -1,0 +1,242 @@
+/**
+ * Command line: argument parsing and exit codes, nothing else.
+ *   0  no finding at or above the fail-on level
+ *   1  findings at or above the fail-on level
+ *   2  bad arguments, bad configuration, or an internal error
+ */
+
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { ConfigError, type FailOn } from './engine/config.js';
+import { UsageError } from './engine/discover.js';
+import { applyFixes } from './engine/fixes.js';
+import { ruleMarkdown, type AnyRule } from './engine/rule.js';
+import { runCheck, type CheckOptions } from './engine/runner.js';
+import { readSource } from './engine/source.js';
+import { ALL_DIAGNOSTIC_SOURCES, RULES } from './rules/index.js';
+import { formatJson } from './reporters/json.js';
+import { formatText } from './reporters/text.js';
+import type { Report } from './reporters/report.js';
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+export interface CliIO {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown };
+}
+
+const HELP = `pylint-perf ${VERSION} — find the performance mistakes that make Python web services slow
+
+Usage:
+  pylint-perf check [PATHS...] [options]   analyse files and directories (default: .)
+  pylint-perf rules [--format json]        list the rules
+  pylint-perf explain RULE                 print a rule's documentation (code or name)
+
+Options for check:
+  --format text|json          output format (default: text)
+  --output FILE               write the report to FILE instead of stdout
+  --config FILE               use this configuration file instead of searching for one
+  --select RULES              run only these rules (codes, names, prefixes like PP1, or ALL)
+  --extend-select RULES       run these rules too
+  --ignore RULES              do not run these rules
+  --fail-on LEVEL             error | warning | info | never (default: warning)
+  --extend-exclude PATTERNS   more paths to skip (.gitignore syntax)
+  --force-exclude             apply excludes to files named on the command line too (pre-commit)
+  --no-respect-gitignore      also check files that .gitignore excludes
+  --report-unused-suppressions  report suppression comments that silence nothing (PP001)
+  --fix                       apply safe fixes, then report what remains
+  --unsafe-fixes              with --fix, apply unsafe fixes too
+  --show-source / --no-show-source   code frames under each finding (default: on a terminal)
+  --quiet                     print findings only, no notices or summary
+  -h, --help                  this help
+  -V, --version               the version
+
+RULES and PATTERNS are comma-separated and the options may be repeated.
+Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.`;
+
+function list(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+}
+
+function findRule(key: string): AnyRule | undefined {
+  const k = key.trim();
+  return ALL_DIAGNOSTIC_SOURCES.find((r) => r.code.toUpperCase() === k.toUpperCase() || r.name === k.toLowerCase());
+}
+
+export async function main(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '-h' || command === '--help' || command === 'help') {
+    io.stdout.write(`${HELP}\n`);
+    return command ? 0 : 2;
+  }
+  if (command === '-V' || command === '--version') {
+    io.stdout.write(`pylint-perf ${VERSION}\n`);
+    return 0;
+  }
+  try {
+    switch (command) {
+      case 'check':
+        return await check(rest, io);
+      case 'rules':
+        return rules(rest, io);
+      case 'explain':
+        return explain(rest, io);
+      default:
+        throw new UsageError(`unknown command '${command}' (expected check, rules or explain)`);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      io.stderr.write(`pylint-perf: ${error.message}\n`);
+      return 2;
+    }
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.stderr.write(`pylint-perf: ${(error as Error).message}\nRun 'pylint-perf --help' for usage.\n`);
+      return 2;
+    }
+    io.stderr.write(`pylint-perf: internal error: ${(error as Error).stack ?? String(error)}\nPlease report this with the command you ran.\n`);
+    return 2;
+  }
+}
+
+function rules(args: string[], io: CliIO): number {
+  const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } }, strict: true });
+  if (values.format === 'json') {
+    const data = ALL_DIAGNOSTIC_SOURCES.map((r) => ({
+      code: r.code,
+      name: r.name,
+      severity: r.severity,
+      enabledByDefault: r.enabledByDefault !== false,
+      summary: r.summary,
+      tags: r.tags,
+    }));
+    io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    return 0;
+  }
+  if (values.format !== 'text') throw new UsageError(`--format must be text or json, not '${values.format}'`);
+  const nameWidth = Math.max(...ALL_DIAGNOSTIC_SOURCES.map((r) => r.name.length));
+  const lines = ALL_DIAGNOSTIC_SOURCES.map((r) => {
+    const state = r.enabledByDefault === false ? ' (off by default)' : '';
+    return `${r.code}  ${r.name.padEnd(nameWidth)}  ${r.severity.padEnd(7)}  ${r.summary}${state}`;
+  });
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function explain(args: string[], io: CliIO): number {
+  if (args.length !== 1) throw new UsageError('explain takes one rule code or name, e.g. pylint-perf explain PP101');
+  const rule = findRule(args[0]);
+  if (!rule) {
+    throw new UsageError(`unknown rule '${args[0]}'; 'pylint-perf rules' lists them`);
+  }
+  io.stdout.write(ruleMarkdown(rule));
+  return 0;
+}
+
+async function check(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      format: { type: 'string', default: 'text' },
+      output: { type: 'string' },
+      config: { type: 'string' },
+      select: { type: 'string', multiple: true },
+      'extend-select': { type: 'string', multiple: true },
+      ignore: { type: 'string', multiple: true },
+      'fail-on': { type: 'string' },
+      'extend-exclude': { type: 'string', multiple: true },
+      'force-exclude': { type: 'boolean' },
+      'no-respect-gitignore': { type: 'boolean' },
+      'report-unused-suppressions': { type: 'boolean' },
+      fix: { type: 'boolean' },
+      'unsafe-fixes': { type: 'boolean' },
+      'show-source': { type: 'boolean' },
+      'no-show-source': { type: 'boolean' },
+      quiet: { type: 'boolean', short: 'q' },
+    },
+  });
+  const format = values.format!;
+  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  const failOn = values['fail-on'];
+  if (failOn !== undefined && !['error', 'warning', 'info', 'never'].includes(failOn)) {
+    throw new UsageError(`--fail-on must be error, warning, info or never, not '${failOn}'`);
+  }
+  const ruleLists = { select: list(values.select), extendSelect: list(values['extend-select']), ignore: list(values.ignore) };
+  for (const [option, selectors] of Object.entries(ruleLists)) {
+    for (const s of selectors ?? []) {
+      if (s.toUpperCase() === 'ALL' || /^PP\d{0,3}$/i.test(s) ? !ALL_DIAGNOSTIC_SOURCES.some((r) => s.toUpperCase() === 'ALL' || r.code.startsWith(s.toUpperCase())) : !findRule(s)) {
+        throw new UsageError(`--${option.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}: '${s}' is not a rule code, name or prefix; 'pylint-perf rules' lists them`);
+      }
+    }
+  }
+  const options: CheckOptions = {
+    paths: positionals,
+    cwd: io.cwd,
+    rules: RULES,
+    configFile: values.config,
+    ...ruleLists,
+    failOn: failOn as FailOn | undefined,
+    extendExclude: list(values['extend-exclude']),
+    forceExclude: values['force-exclude'],
+    respectGitignore: values['no-respect-gitignore'] ? false : undefined,
+    reportUnusedSuppressions: values['report-unused-suppressions'],
+  };
+
+  let result = await runCheck(options);
+  let fixedNote = '';
+  if (values.fix) {
+    const outcome = await applyFixes(result.diagnostics, values['unsafe-fixes'] ?? false);
+    if (outcome.fixed > 0) {
+      fixedNote = `Fixed ${outcome.fixed} problem${outcome.fixed === 1 ? '' : 's'} in ${outcome.files} file${outcome.files === 1 ? '' : 's'}.\n`;
+      result = await runCheck(options);
+    }
+  }
+
+  const sources = new Map<string, string[] | null>();
+  const report: Report = {
+    diagnostics: result.diagnostics,
+    notices: result.notices,
+    filesChecked: result.filesChecked,
+    suppressedCount: result.suppressedCount,
+    rules: result.activeRules,
+    cwd: io.cwd,
+    toolVersion: VERSION,
+  };
+  const toFile = values.output !== undefined;
+  let text: string;
+  if (format === 'json') {
+    text = formatJson(report);
+    if (!values.quiet) {
+      for (const n of result.notices) io.stderr.write(`pylint-perf: notice [${n.kind}] ${n.path}${n.line ? `:${n.line}` : ''}: ${n.message}\n`);
+    }
+  } else {
+    const tty = !toFile && io.stdout.isTTY === true;
+    const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
+    const forceColor = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && !toFile;
+    const showSource = values['no-show-source'] ? false : (values['show-source'] ?? tty);
+    if (showSource) {
+      for (const d of result.diagnostics) {
+        if (sources.has(d.path)) continue;
+        const s = await readSource(d.path);
+        sources.set(d.path, s.ok ? s.text.split('\n').map((l) => l.replace(/\r$/, '')) : null);
+      }
+      report.sourceLine = (p, line) => sources.get(p)?.[line - 1];
+    }
+    text = formatText(quietReport(report, values.quiet === true), { color: !noColor && (tty || forceColor), showSource });
+    if (values.quiet) text = text.split('\n').filter((l) => l && !/^(All checks passed|Found \d+ problem)/.test(l.replace(/\x1b\[[0-9;]*m/g, ''))).join('\n') + (result.diagnostics.length ? '\n' : '');
+    text = fixedNote + text;
+  }
+  if (toFile) await writeFile(values.output!, text, 'utf8');
+  else io.stdout.write(text);
+  return result.failed ? 1 : 0;
+}
+
+function quietReport(report: Report, quiet: boolean): Report {
+  return quiet ? { ...report, notices: [] } : report;
+}

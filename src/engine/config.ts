@@ -1,0 +1,363 @@
+/**
+ * Configuration: `[tool.pylint-perf]` in pyproject.toml, or `pylint-perf.json` /
+ * `.pylint-perf.json`. The nearest file above the checked paths wins (in one directory:
+ * pylint-perf.json, then .pylint-perf.json, then pyproject.toml with a [tool.pylint-perf] table);
+ * `--config FILE` overrides the search. The file is validated with ajv against the schema built
+ * from the rule registry (the same schema is committed as rules.schema.json); any error stops the
+ * run with exit 2, naming the file, the key path and what was expected.
+ */
+
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { parse as parseToml, TomlError } from 'smol-toml';
+import { SEVERITIES, type Severity } from './diagnostics.js';
+import { camel, type AnyRule } from './rule.js';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`invalid configuration in ${file}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  }
+}
+
+export type FailOn = Severity | 'never';
+
+export interface PerFileIgnore {
+  pattern: string;
+  selectors: string[];
+}
+
+export interface Config {
+  /** The file it came from, if any. */
+  file?: string;
+  /** Where relative patterns are anchored: the config file's directory, or the project root. */
+  root: string;
+  select?: string[];
+  extendSelect: string[];
+  ignore: string[];
+  perFileIgnores: PerFileIgnore[];
+  severity: Record<string, Severity | 'off'>;
+  failOn: FailOn;
+  exclude?: string[];
+  extendExclude: string[];
+  src: string[];
+  respectGitignore: boolean;
+  reportUnusedSuppressions: boolean;
+  /** Rule options by rule code, camelCased keys, merged over the rule's defaults later. */
+  ruleOptions: Record<string, Record<string, unknown>>;
+}
+
+export const DEFAULT_EXCLUDES: readonly string[] = [
+  '.git', '.hg', '.svn', 'node_modules', '.venv', 'venv', '.env', '__pycache__', 'site-packages',
+  'build', 'dist', '.tox', '.nox', '.eggs', '*.egg-info', '.mypy_cache', '.pytest_cache',
+  '.ruff_cache', '__pypackages__', '.pylint-perf-cache',
+];
+
+export function defaultConfig(root: string): Config {
+  return {
+    root,
+    extendSelect: [],
+    ignore: [],
+    perFileIgnores: [],
+    severity: {},
+    failOn: 'warning',
+    extendExclude: [],
+    src: ['.', 'src'],
+    respectGitignore: true,
+    reportUnusedSuppressions: false,
+    ruleOptions: {},
+  };
+}
+
+// ------------------------------------------------------------------ schema
+
+/** Every code, name and code prefix a user may write in select/ignore lists. */
+export function ruleSelectors(rules: readonly AnyRule[]): string[] {
+  const set = new Set<string>(['ALL', 'PP']);
+  for (const r of rules) {
+    set.add(r.code);
+    set.add(r.name);
+    set.add(r.code.slice(0, 3));
+    set.add(r.code.slice(0, 4));
+  }
+  return [...set].sort();
+}
+
+export function buildConfigSchema(rules: readonly AnyRule[]): Record<string, unknown> {
+  const selector = { type: 'string', enum: ruleSelectors(rules) };
+  const selectorList = { type: 'array', items: selector };
+  const ruleKeys = rules.flatMap((r) => [r.code, r.name]).sort();
+  const properties: Record<string, unknown> = {
+    $schema: { type: 'string' },
+    select: { ...selectorList, description: 'Rules to enable (codes, names, prefixes such as PP1, or ALL); replaces the default set.' },
+    'extend-select': { ...selectorList, description: 'Rules to enable in addition to the default or selected set.' },
+    ignore: { ...selectorList, description: 'Rules to disable.' },
+    'per-file-ignores': {
+      type: 'object',
+      description: 'Rules to disable in files matching a pattern (.gitignore syntax, relative to the config file).',
+      additionalProperties: selectorList,
+    },
+    severity: {
+      type: 'object',
+      description: 'Severity per rule (code or name): error, warning, info, or off.',
+      propertyNames: { enum: ruleKeys },
+      additionalProperties: { type: 'string', enum: [...SEVERITIES, 'off'] },
+    },
+    'fail-on': {
+      type: 'string',
+      enum: [...SEVERITIES, 'never'],
+      description: 'Lowest severity that makes the run exit 1 (default: warning).',
+    },
+    exclude: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Paths to skip (.gitignore syntax); replaces the default excludes.',
+    },
+    'extend-exclude': { type: 'array', items: { type: 'string' }, description: 'Paths to skip in addition to the default excludes.' },
+    src: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Source roots for module names, relative to the config file (default: [".", "src"]).',
+    },
+    'respect-gitignore': { type: 'boolean', description: 'Skip files ignored by .gitignore (default: true).' },
+    'report-unused-suppressions': { type: 'boolean', description: 'Report suppression comments that silence nothing (PP001).' },
+  };
+  for (const rule of rules) {
+    if (!rule.options) continue;
+    const table = {
+      type: 'object',
+      description: `Options of ${rule.code} ${rule.name}.`,
+      properties: rule.options.properties,
+      additionalProperties: false,
+    };
+    properties[rule.name] = table;
+    properties[rule.code] = table;
+  }
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: 'https://pylint-perf.dev/rules.schema.json',
+    title: 'pylint-perf configuration',
+    description: 'The [tool.pylint-perf] table of pyproject.toml, or the content of pylint-perf.json.',
+    type: 'object',
+    additionalProperties: false,
+    properties,
+  };
+}
+
+// ------------------------------------------------------------------ loading
+
+const CONFIG_FILES = ['pylint-perf.json', '.pylint-perf.json', 'pyproject.toml'];
+
+/** The nearest config file at or above `start`, or undefined. */
+export function findConfigFile(start: string): string | undefined {
+  let dir = path.resolve(start);
+  for (;;) {
+    for (const name of CONFIG_FILES) {
+      const candidate = path.join(dir, name);
+      if (!existsSync(candidate)) continue;
+      if (name !== 'pyproject.toml') return candidate;
+      try {
+        const table = readTomlTable(candidate);
+        if (table !== undefined) return candidate;
+      } catch {
+        // A broken pyproject.toml without our table is not our business... unless it has it.
+        if (/^\s*\[tool\.pylint-perf[\].]/m.test(readFileSync(candidate, 'utf8'))) return candidate;
+      }
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+function readTomlTable(file: string): unknown {
+  const doc = parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const tool = doc.tool as Record<string, unknown> | undefined;
+  return tool?.['pylint-perf'];
+}
+
+function readRawConfig(file: string): { raw: unknown; prefix: string } {
+  let text: string;
+  try {
+    if (!statSync(file).isFile()) throw new ConfigError(file, ['not a file']);
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError(file, [`cannot be read: ${(error as Error).message}`]);
+  }
+  if (file.endsWith('.toml')) {
+    let doc: Record<string, unknown>;
+    try {
+      doc = parseToml(text) as Record<string, unknown>;
+    } catch (error) {
+      if (error instanceof TomlError) {
+        throw new ConfigError(file, [`line ${error.line}, column ${error.column}: ${error.message.split('\n')[0]}`]);
+      }
+      throw new ConfigError(file, [(error as Error).message]);
+    }
+    if (path.basename(file) === 'pyproject.toml') {
+      const tool = doc.tool as Record<string, unknown> | undefined;
+      return { raw: tool?.['pylint-perf'] ?? {}, prefix: 'tool.pylint-perf' };
+    }
+    return { raw: doc, prefix: '' };
+  }
+  try {
+    return { raw: JSON.parse(text), prefix: '' };
+  } catch (error) {
+    throw new ConfigError(file, [`not valid JSON: ${(error as Error).message}`]);
+  }
+}
+
+export function loadConfig(file: string, rules: readonly AnyRule[]): Config {
+  const { raw, prefix } = readRawConfig(file);
+  validate(file, raw, prefix, rules);
+  const c = raw as Record<string, unknown>;
+  const config = defaultConfig(path.dirname(path.resolve(file)));
+  config.file = path.resolve(file);
+  const codeOf = ruleCodeLookup(rules);
+  if (c.select) config.select = c.select as string[];
+  if (c['extend-select']) config.extendSelect = c['extend-select'] as string[];
+  if (c.ignore) config.ignore = c.ignore as string[];
+  if (c['per-file-ignores']) {
+    config.perFileIgnores = Object.entries(c['per-file-ignores'] as Record<string, string[]>).map(([pattern, selectors]) => ({ pattern, selectors }));
+  }
+  if (c.severity) {
+    for (const [key, level] of Object.entries(c.severity as Record<string, Severity | 'off'>)) config.severity[codeOf(key)!] = level;
+  }
+  if (c['fail-on']) config.failOn = c['fail-on'] as FailOn;
+  if (c.exclude) config.exclude = c.exclude as string[];
+  if (c['extend-exclude']) config.extendExclude = c['extend-exclude'] as string[];
+  if (c.src) config.src = c.src as string[];
+  if (typeof c['respect-gitignore'] === 'boolean') config.respectGitignore = c['respect-gitignore'];
+  if (typeof c['report-unused-suppressions'] === 'boolean') config.reportUnusedSuppressions = c['report-unused-suppressions'];
+  for (const rule of rules) {
+    for (const key of [rule.name, rule.code]) {
+      const table = c[key] as Record<string, unknown> | undefined;
+      if (!table) continue;
+      const options = (config.ruleOptions[rule.code] ??= {});
+      for (const [k, v] of Object.entries(table)) options[camel(k)] = v;
+    }
+  }
+  return config;
+}
+
+export function ruleCodeLookup(rules: readonly AnyRule[]): (key: string) => string | undefined {
+  const map = new Map<string, string>();
+  for (const r of rules) {
+    map.set(r.code.toUpperCase(), r.code);
+    map.set(r.name.toLowerCase(), r.code);
+  }
+  return (key) => map.get(key.toUpperCase()) ?? map.get(key.toLowerCase());
+}
+
+// ------------------------------------------------------------------ validation messages
+
+let cachedValidator: { rules: readonly AnyRule[]; validate: ReturnType<Ajv['compile']> } | undefined;
+
+function validate(file: string, raw: unknown, prefix: string, rules: readonly AnyRule[]): void {
+  if (!cachedValidator || cachedValidator.rules !== rules) {
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    cachedValidator = { rules, validate: ajv.compile(buildConfigSchema(rules)) };
+  }
+  const check = cachedValidator.validate;
+  if (check(raw)) return;
+  const problems = (check.errors ?? [])
+    .filter((e) => e.keyword !== 'if')
+    .map((e) => describe(e, raw, prefix, rules));
+  throw new ConfigError(file, [...new Set(problems)]);
+}
+
+function keyPath(prefix: string, instancePath: string, extra?: string): string {
+  const segments = instancePath.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (extra !== undefined) segments.push(extra);
+  let out = prefix;
+  for (const s of segments) {
+    if (/^\d+$/.test(s)) out += `[${s}]`;
+    else if (/^[A-Za-z0-9_-]+$/.test(s)) out += out ? `.${s}` : s;
+    else out += `[${JSON.stringify(s)}]`;
+  }
+  return out || '(top level)';
+}
+
+function valueAt(raw: unknown, instancePath: string): unknown {
+  let v: unknown = raw;
+  for (const s of instancePath.split('/').slice(1)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[s.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return v;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  const kind = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+  return `${kind} ${json && json.length > 60 ? `${json.slice(0, 57)}...` : json}`;
+}
+
+function describe(e: ErrorObject, raw: unknown, prefix: string, rules: readonly AnyRule[]): string {
+  const where = keyPath(prefix, e.instancePath);
+  const value = valueAt(raw, e.instancePath);
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = (e.params as { additionalProperty: string }).additionalProperty;
+      const parent = e.instancePath === '' ? topLevelKeys(rules) : Object.keys((e.parentSchema?.properties as object) ?? {});
+      const hint = suggest(key, parent);
+      return `${keyPath(prefix, e.instancePath, key)}: unknown key${hint ? ` (did you mean '${hint}'?)` : ''}`;
+    }
+    case 'propertyNames': {
+      const name = (e.params as { propertyName: string }).propertyName;
+      const hint = suggest(name, rules.flatMap((r) => [r.code, r.name]));
+      return `${keyPath(prefix, e.instancePath, name)}: '${name}' is not a rule code or name${hint ? ` (did you mean '${hint}'?)` : ''}`;
+    }
+    case 'enum': {
+      const allowed = (e.params as { allowedValues: unknown[] }).allowedValues;
+      if (allowed.includes('ALL')) {
+        const hint = typeof value === 'string' ? suggest(value, allowed as string[]) : undefined;
+        return `${where}: expected a rule code, name or prefix (e.g. PP101, blocking-call-in-async, PP1, ALL), got ${show(value)}${hint ? ` (did you mean '${hint}'?)` : ''}`;
+      }
+      if (e.instancePath.startsWith('/severity/') && e.instancePath.split('/').length === 3 && !allowed.includes('off')) {
+        return `${where}: '${e.instancePath.split('/')[2]}' is not a rule code or name`;
+      }
+      return `${where}: expected one of ${allowed.map((a) => JSON.stringify(a)).join(', ')}, got ${show(value)}`;
+    }
+    case 'type':
+      return `${where}: expected ${(e.params as { type: string }).type}, got ${show(value)}`;
+    default:
+      return `${where}: ${e.message ?? 'invalid'}${value !== undefined ? `, got ${show(value)}` : ''}`;
+  }
+}
+
+function topLevelKeys(rules: readonly AnyRule[]): string[] {
+  return Object.keys((buildConfigSchema(rules).properties as object) ?? {});
+}
+
+function suggest(word: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestDistance) {
+      bestDistance = d;
+      best = c;
+    }
+  }
+  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return row[b.length];
+}

@@ -1,0 +1,159 @@
+/**
+ * Cross-file knowledge, computed once on the main thread from every module's facts: which module
+ * a dotted name refers to, and what a qualified name *is* once project aliases, re-exports,
+ * module-level objects, class attributes and library spellings are followed.
+ *
+ *   app.db.SessionLocal()        (a name imported from project module app.db, then called)
+ *   → sqlalchemy.orm.sessionmaker()()   (app.db binds SessionLocal = sessionmaker(...))
+ *   → sqlalchemy.orm.Session()          (library model)
+ */
+
+import type { ModuleFacts, QualifiedName, ScopeFact } from './python/facts.js';
+import { LIBRARY_ALIASES } from './python/library-model.js';
+
+const MAX_REWRITES = 24;
+
+/** `a.b().c[]` → ['a', 'b', '()', 'c', '[]'] */
+export function tokenize(name: QualifiedName): string[] {
+  const tokens: string[] = [];
+  for (const part of name.split('.')) {
+    const m = /^([^()[\]]*)((?:\(\)|\[\])*)$/.exec(part);
+    if (!m) {
+      tokens.push(part);
+      continue;
+    }
+    if (m[1]) tokens.push(m[1]);
+    for (const suffix of m[2].match(/\(\)|\[\]/g) ?? []) tokens.push(suffix);
+  }
+  return tokens;
+}
+
+export function detokenize(tokens: readonly string[]): QualifiedName {
+  let out = '';
+  for (const t of tokens) {
+    if (t === '()' || t === '[]') out += t;
+    else out += out ? `.${t}` : t;
+  }
+  return out;
+}
+
+export interface ProjectFunction {
+  module: ModuleFacts;
+  scopeIndex: number;
+  scope: ScopeFact;
+}
+
+export class Project {
+  readonly modules: readonly ModuleFacts[];
+  private readonly byName = new Map<string, ModuleFacts>();
+  private readonly bySuffix = new Map<string, ModuleFacts | null>();
+  private readonly definitions = new Map<QualifiedName, ProjectFunction>();
+  private readonly canonicalCache = new Map<QualifiedName, QualifiedName>();
+
+  constructor(modules: readonly ModuleFacts[]) {
+    this.modules = modules;
+    for (const m of modules) {
+      if (!m.moduleName) continue;
+      if (!this.byName.has(m.moduleName) || m.isPackage) this.byName.set(m.moduleName, m);
+      const parts = m.moduleName.split('.');
+      // Suffixes of two or more segments: their first segment is a project directory, so a
+      // standard-library name such as `time` never resolves to a project file `utils/time.py`.
+      for (let i = 1; i < parts.length - 1; i++) {
+        const suffix = parts.slice(i).join('.');
+        const seen = this.bySuffix.get(suffix);
+        this.bySuffix.set(suffix, seen === undefined || seen === m ? m : null);
+      }
+      m.scopes.forEach((scope, scopeIndex) => {
+        if (scope.kind === 'function' || scope.kind === 'class') {
+          this.definitions.set(`${m.moduleName}.${scope.qualname}`, { module: m, scopeIndex, scope });
+        }
+      });
+    }
+  }
+
+  /**
+   * The project module with this dotted name; else the unique module whose name ends with it
+   * (an app run from a subdirectory imports `app.x` for the file `services/api/app/x.py`).
+   */
+  module(name: string): ModuleFacts | undefined {
+    return this.byName.get(name) ?? this.bySuffix.get(name) ?? undefined;
+  }
+
+  /** A function or class defined in the project, by canonical qualified name. */
+  definition(name: QualifiedName): ProjectFunction | undefined {
+    return this.definitions.get(name);
+  }
+
+  /** Follows project bindings, class attributes and library aliases to a canonical name. */
+  canonical(name: QualifiedName | null): QualifiedName | null {
+    if (name === null) return null;
+    const cached = this.canonicalCache.get(name);
+    if (cached !== undefined) return cached;
+    let tokens = tokenize(name);
+    for (let round = 0; round < MAX_REWRITES; round++) {
+      const next = this.rewriteOnce(tokens);
+      if (!next) break;
+      tokens = next;
+    }
+    const result = detokenize(tokens);
+    this.canonicalCache.set(name, result);
+    return result;
+  }
+
+  private rewriteOnce(tokens: string[]): string[] | null {
+    for (let i = 1; i <= tokens.length; i++) {
+      const prefix = tokens.slice(0, i);
+      const replacement = this.rewritePrefix(prefix);
+      if (replacement) {
+        const next = [...replacement, ...tokens.slice(i)];
+        if (detokenize(next) !== detokenize(tokens)) return next;
+      }
+    }
+    return null;
+  }
+
+  private rewritePrefix(prefix: string[]): string[] | null {
+    const joined = detokenize(prefix);
+    const alias = LIBRARY_ALIASES[joined];
+    if (alias !== undefined) return tokenize(alias);
+    const last = prefix[prefix.length - 1];
+    if (last === '()' || last === '[]' || prefix.length < 2) return null;
+    const before = prefix.slice(0, -1);
+    // A name bound at module level in a project module.
+    if (before[before.length - 1] !== '()' && before[before.length - 1] !== '[]') {
+      const module = this.module(detokenize(before));
+      if (module) {
+        const bound = module.symbols[last];
+        const own = `${module.moduleName}.${last}`;
+        if (bound !== undefined && bound !== joined && bound !== own) return tokenize(bound);
+        if (module.moduleName !== detokenize(before)) return tokenize(own);
+      }
+    }
+    // An attribute of an instance of a project class.
+    if (before[before.length - 1] === '()') {
+      const cls = this.definitions.get(detokenize(before.slice(0, -1)));
+      if (cls && cls.scope.kind === 'class') {
+        const t = this.classMember(cls, last, new Set());
+        if (t && t !== joined) return tokenize(t);
+      }
+    }
+    return null;
+  }
+
+  private classMember(cls: ProjectFunction, attr: string, seen: Set<ProjectFunction>): QualifiedName | null {
+    if (seen.has(cls)) return null;
+    seen.add(cls);
+    const own = cls.scope.attributes?.[attr];
+    if (own) return own;
+    if (cls.scope.methods?.includes(attr)) return `${cls.module.moduleName}.${cls.scope.qualname}.${attr}`;
+    for (const base of cls.scope.bases ?? []) {
+      const b = this.canonical(base);
+      const baseClass = b ? this.definitions.get(b) : undefined;
+      if (baseClass && baseClass.scope.kind === 'class') {
+        const t = this.classMember(baseClass, attr, seen);
+        if (t) return t;
+      }
+    }
+    return null;
+  }
+}

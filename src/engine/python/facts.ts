@@ -1,0 +1,144 @@
+/**
+ * The facts extracted from one Python module. Plain, serialisable data (no tree-sitter objects,
+ * no functions, no Maps): they can cross a worker-thread boundary and be cached by content hash.
+ *
+ * Names are *qualified names*: dotted strings in which `()` marks "the result of calling" and
+ * `[]` "an item of". Examples:
+ *   requests.get                      the function `get` of module `requests`
+ *   requests.Session().get            method `get` of an object made by `requests.Session(...)`
+ *   sqlite3.connect().cursor().execute
+ *   app.db.SessionLocal               a name defined in project module `app.db`
+ *   builtins.open                     the builtin `open`
+ * Within one file, names defined in another project module stay symbolic (`app.db.SessionLocal`);
+ * the project stage replaces them by what they are bound to (see `project.ts`).
+ */
+
+import type { SourceRange } from '../diagnostics.js';
+
+export type QualifiedName = string;
+
+export type ScopeKind = 'module' | 'class' | 'function' | 'lambda' | 'comprehension';
+
+export interface ParameterFact {
+  name: string;
+  /** Resolved annotation type as an instance (`sqlalchemy.orm.Session()`), when known. */
+  type?: QualifiedName;
+  hasDefault: boolean;
+  /** `Depends(get_db)` default: the dependency's qualified name. */
+  dependsOn?: QualifiedName;
+}
+
+export interface ScopeFact {
+  kind: ScopeKind;
+  /** `def`/`class` name; `<lambda>`, `<listcomp>`... otherwise. */
+  name: string;
+  /** Dotted path inside the module: `Repo.get`, `handler.<locals>.inner`. */
+  qualname: string;
+  parent: number;
+  isAsync: boolean;
+  /**
+   * The index of the `async def` whose frame runs this scope's code on the event loop, or -1.
+   * Comprehensions inherit it from their parent; `def`, `lambda` and `class` bodies do not.
+   */
+  loopFunction: number;
+  range: SourceRange;
+  /** Range of the name in `def name(`, for reports that point at a definition. */
+  nameRange?: SourceRange;
+  decorators: DecoratorFact[];
+  parameters: ParameterFact[];
+  /** Classes: base classes as qualified names (unresolved ones omitted). */
+  bases?: QualifiedName[];
+  /** Classes: instance attribute types from `self.x = ...` in methods and class-level assignments. */
+  attributes?: Record<string, QualifiedName>;
+  /** Classes: method names defined in the body. */
+  methods?: string[];
+}
+
+export interface DecoratorFact {
+  /** Qualified name of the decorator expression, `()` included when it is called. */
+  name: QualifiedName | null;
+  text: string;
+  range: SourceRange;
+}
+
+export interface ImportFact {
+  /** `import a.b as c` → module `a.b`, name undefined; `from a import b` → module `a`, name `b`. */
+  module: string;
+  name?: string;
+  /** The local name bound by the statement (`c`, `b`, or `a` for `import a.b`). */
+  boundAs: string;
+  /** Relative import level (number of leading dots); the module above is already absolute. */
+  level: number;
+  scope: number;
+  range: SourceRange;
+  typeCheckingOnly: boolean;
+  /** Inside a module-level `if`/`try`, rather than unconditional. */
+  conditional: boolean;
+  /** PEP 810 `lazy import x` / `lazy from x import y`. */
+  lazy: boolean;
+  star: boolean;
+}
+
+export type ValueFact =
+  | { kind: 'ref'; name: QualifiedName | null; text: string }
+  | { kind: 'call'; name: QualifiedName | null; text: string }
+  | { kind: 'str'; value: string }
+  | { kind: 'num'; value: string }
+  | { kind: 'bool'; value: boolean }
+  | { kind: 'none' }
+  | { kind: 'other'; text: string };
+
+export interface ArgumentFact {
+  keyword?: string;
+  /** `*args` / `**kwargs` splats. */
+  splat?: '*' | '**';
+  value: ValueFact;
+}
+
+export interface CallFact {
+  scope: number;
+  /** The callee as a qualified name resolved within this file, or null when unknown. */
+  callee: QualifiedName | null;
+  /** The callee as written (`self.client.get`). */
+  calleeText: string;
+  range: SourceRange;
+  calleeRange: SourceRange;
+  /** Directly awaited, or the subject of `async with` / `async for`. */
+  awaited: boolean;
+  arguments: ArgumentFact[];
+  /** When this call is directly an argument of another call: that call's index. */
+  argumentOf?: number;
+  /** Inside `if __name__ == "__main__":`. */
+  inMainGuard: boolean;
+  /** Inside an `if` (other than the main guard) within its own scope. */
+  conditional: boolean;
+}
+
+export interface SuppressionFact {
+  kind: 'line' | 'next-line' | 'file' | 'noqa';
+  line: number;
+  /** Codes or names as written; empty = every rule (bare `# noqa`). */
+  targets: string[];
+  range: SourceRange;
+}
+
+export interface ModuleFacts {
+  /** Absolute path. */
+  path: string;
+  moduleName: string;
+  isPackage: boolean;
+  scopes: ScopeFact[];
+  imports: ImportFact[];
+  calls: CallFact[];
+  /**
+   * Module-level names and what they are bound to: imports (`requests`), definitions
+   * (the name itself, `app.db.get_db`), constructor results (`boto3.client()`) and aliases.
+   */
+  symbols: Record<string, QualifiedName>;
+  suppressions: SuppressionFact[];
+  futureAnnotations: boolean;
+  hasStarImport: boolean;
+  lineCount: number;
+  /** Locations of tree-sitter ERROR / MISSING nodes (at most a few). */
+  syntaxErrors: SourceRange[];
+}

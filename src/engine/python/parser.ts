@@ -1,0 +1,42 @@
+/**
+ * The tree-sitter Python parser, created once per run (or per worker) and passed down. Each
+ * parse is turned into facts and the tree is deleted at once: WASM memory is not garbage
+ * collected, and an undeleted tree per file grows the heap without bound.
+ */
+
+import { createRequire } from 'node:module';
+import { Language, Parser } from 'web-tree-sitter';
+import { extractModuleFacts } from './extract.js';
+import type { ModuleFacts } from './facts.js';
+import { resolveNextLineTargets } from '../suppressions.js';
+
+const require = createRequire(import.meta.url);
+
+export class PythonParser {
+  private constructor(private readonly parser: Parser) {}
+
+  static async create(): Promise<PythonParser> {
+    await Parser.init();
+    const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+    const parser = new Parser();
+    parser.setLanguage(language);
+    return new PythonParser(parser);
+  }
+
+  /** Parses `source` and returns its facts; the syntax tree never outlives this call. */
+  facts(source: string, identity: { path: string; moduleName: string; isPackage: boolean }): ModuleFacts {
+    const tree = this.parser.parse(source);
+    if (!tree) throw new Error('tree-sitter returned no tree');
+    try {
+      const facts = extractModuleFacts(tree, identity);
+      facts.suppressions = resolveNextLineTargets(facts.suppressions, () => source.split('\n'));
+      return facts;
+    } finally {
+      tree.delete();
+    }
+  }
+
+  dispose(): void {
+    this.parser.delete();
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The contract between the engine and a rule. A rule is one object in one file: its identity,
+ * its documentation (the single source of `pylint-perf explain`, `docs/rules/` and SARIF help),
+ * its options schema, and a check that reads facts and reports findings. A rule never parses,
+ * never reads files and never prints; the engine never mentions a rule by name.
+ */
+
+import type { Fix, RelatedLocation, Severity, SourceRange } from './diagnostics.js';
+import type { ModuleFacts } from './python/facts.js';
+import type { Project } from './project.js';
+
+export interface RuleDocumentation {
+  /** What the rule flags (Markdown). */
+  what: string;
+  /** Why it matters, with the measured numbers behind it (Markdown). */
+  why: string;
+  /** How to fix it (Markdown). */
+  fix: string;
+  /** Python code the rule reports. */
+  bad: string;
+  /** The same code, fixed. */
+  good: string;
+  /** Cases deliberately not reported (Markdown list items). */
+  notFlagged?: string[];
+}
+
+export interface RuleOptionsSpec<O> {
+  /** JSON Schema `properties` of the rule's option table (kebab-case keys). */
+  properties: Record<string, object>;
+  defaults: O;
+}
+
+export interface Finding {
+  /** Defaults to the module being checked. */
+  path?: string;
+  range: SourceRange;
+  message: string;
+  /** Defaults to the rule's (or the user's configured) severity. */
+  severity?: Severity;
+  fix?: Fix;
+  related?: RelatedLocation[];
+}
+
+export interface RuleContext<O> {
+  readonly project: Project;
+  readonly options: O;
+  report(finding: Finding): void;
+}
+
+export interface Rule<O = Record<string, unknown>> {
+  code: string;
+  name: string;
+  severity: Severity;
+  summary: string;
+  /** For SARIF `properties.tags` and `pylint-perf rules`. */
+  tags: string[];
+  /** SARIF `properties.precision`. */
+  precision: 'very-high' | 'high' | 'medium' | 'low';
+  docs: RuleDocumentation;
+  options?: RuleOptionsSpec<O>;
+  /** Rules that are advice may be off by default; none is today. */
+  enabledByDefault?: boolean;
+  /** Per-module check: sees one module (and the project for cross-file names). */
+  checkModule?(module: ModuleFacts, context: RuleContext<O>): void;
+  /** Whole-project check: import graph, deployment files, handlers. */
+  checkProject?(context: RuleContext<O>): void;
+}
+
+// Rules are stored with their own option types; the registry only needs the common shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyRule = Rule<any>;
+
+/** The rule's documentation as one Markdown page. */
+export function ruleMarkdown(rule: AnyRule): string {
+  const d = rule.docs;
+  const parts = [
+    `# ${rule.code} \`${rule.name}\``,
+    '',
+    `**Default severity:** ${rule.severity} · **Tags:** ${rule.tags.join(', ')}`,
+    '',
+    rule.summary,
+    '',
+    '## What it flags',
+    '',
+    d.what.trim(),
+    '',
+    '## Why',
+    '',
+    d.why.trim(),
+    '',
+    '## How to fix',
+    '',
+    d.fix.trim(),
+    '',
+    '## Example',
+    '',
+    'Flagged:',
+    '',
+    '```python',
+    d.bad.trim(),
+    '```',
+    '',
+    'Fixed:',
+    '',
+    '```python',
+    d.good.trim(),
+    '```',
+  ];
+  if (d.notFlagged && d.notFlagged.length > 0) {
+    parts.push('', '## Not flagged', '', ...d.notFlagged.map((n) => `- ${n}`));
+  }
+  if (rule.options) {
+    parts.push('', '## Options', '', `In \`[tool.pylint-perf.${rule.name}]\` (or \`"${rule.name}": {...}\` in \`pylint-perf.json\`):`, '');
+    for (const [key, schema] of Object.entries(rule.options.properties)) {
+      const description = (schema as { description?: string }).description ?? '';
+      const def = JSON.stringify((rule.options.defaults as Record<string, unknown>)[camel(key)] ?? (rule.options.defaults as Record<string, unknown>)[key]);
+      parts.push(`- \`${key}\` (default \`${def}\`): ${description}`);
+    }
+  }
+  parts.push(
+    '',
+    '## Suppressing',
+    '',
+    `\`# pylint-perf: disable=${rule.code}\` or \`# noqa: ${rule.code}\` on the line; \`# pylint-perf: disable-next=${rule.code}\` above it; \`# pylint-perf: disable-file=${rule.code}\` for a file.`,
+    '',
+  );
+  return parts.join('\n');
+}
+
+export function camel(key: string): string {
+  return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}

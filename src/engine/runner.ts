@@ -1,0 +1,265 @@
+/**
+ * One check run: configuration → discovery → facts (one parse per file) → project → rules →
+ * severities, per-file ignores and suppressions → sorted diagnostics. Everything a file can do
+ * wrong becomes a Notice; only a bad configuration or bad arguments stop the run.
+ */
+
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import ignoreFactory from 'ignore';
+import { compareDiagnostics, severityRank, type Diagnostic, type Notice, type Severity } from './diagnostics.js';
+import { DEFAULT_EXCLUDES, defaultConfig, findConfigFile, loadConfig, ruleCodeLookup, type Config, type FailOn } from './config.js';
+import { discoverFiles } from './discover.js';
+import { moduleIdentity } from './modules.js';
+import { PythonParser } from './python/parser.js';
+import type { ModuleFacts, SuppressionFact } from './python/facts.js';
+import { Project } from './project.js';
+import type { AnyRule, Finding, RuleContext } from './rule.js';
+import { readSource } from './source.js';
+import { applySuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
+
+export interface CheckOptions {
+  paths: string[];
+  cwd: string;
+  rules: readonly AnyRule[];
+  configFile?: string;
+  select?: string[];
+  extendSelect?: string[];
+  ignore?: string[];
+  failOn?: FailOn;
+  extendExclude?: string[];
+  forceExclude?: boolean;
+  respectGitignore?: boolean;
+  reportUnusedSuppressions?: boolean;
+  /** Reuse a parser across runs (editor / watch mode); created and disposed here otherwise. */
+  parser?: PythonParser;
+}
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  notices: Notice[];
+  filesChecked: number;
+  suppressedCount: number;
+  config: Config;
+  activeRules: AnyRule[];
+  /** True when a diagnostic is at or above the fail-on level. */
+  failed: boolean;
+}
+
+function commonAncestor(paths: string[]): string {
+  if (paths.length === 0) return process.cwd();
+  let common = paths[0].split(path.sep);
+  for (const p of paths.slice(1)) {
+    const parts = p.split(path.sep);
+    let i = 0;
+    while (i < common.length && i < parts.length && common[i] === parts[i]) i++;
+    common = common.slice(0, i);
+  }
+  return common.join(path.sep) || path.sep;
+}
+
+function gitRoot(start: string): string | undefined {
+  let dir = start;
+  for (;;) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function resolveConfig(options: Pick<CheckOptions, 'paths' | 'cwd' | 'configFile' | 'rules'>): Config {
+  if (options.configFile) return loadConfig(path.resolve(options.cwd, options.configFile), options.rules);
+  const starts = options.paths.map((p) => {
+    const abs = path.resolve(options.cwd, p);
+    try {
+      return statSync(abs).isDirectory() ? abs : path.dirname(abs);
+    } catch {
+      return options.cwd;
+    }
+  });
+  const start = commonAncestor(starts.length > 0 ? starts : [options.cwd]);
+  const file = findConfigFile(start);
+  if (file) return loadConfig(file, options.rules);
+  return defaultConfig(gitRoot(start) ?? options.cwd);
+}
+
+/** The rules a run executes, from config and command line. */
+export function selectRules(rules: readonly AnyRule[], config: Config, cli: Pick<CheckOptions, 'select' | 'extendSelect' | 'ignore'>): AnyRule[] {
+  const matches = selectorMatches;
+  const base = cli.select ?? config.select;
+  const extend = [...config.extendSelect, ...(cli.extendSelect ?? [])];
+  const ignored = [...config.ignore, ...(cli.ignore ?? [])];
+  return rules.filter((rule) => {
+    const selected = base ? base.some((s) => matches(rule, s)) : rule.enabledByDefault !== false;
+    if (!selected && !extend.some((s) => matches(rule, s))) return false;
+    if (ignored.some((s) => matches(rule, s))) return false;
+    return config.severity[rule.code] !== 'off';
+  });
+}
+
+export async function runCheck(options: CheckOptions): Promise<CheckResult> {
+  const config = resolveConfig(options);
+  const root = config.root;
+  const active = selectRules(options.rules, config, options);
+  const reportUnused = options.reportUnusedSuppressions ?? config.reportUnusedSuppressions;
+  const failOn = options.failOn ?? config.failOn;
+
+  const discovery = await discoverFiles({
+    paths: options.paths.length > 0 ? options.paths : ['.'],
+    cwd: options.cwd,
+    root,
+    exclude: [...(config.exclude ?? DEFAULT_EXCLUDES), ...config.extendExclude, ...(options.extendExclude ?? [])],
+    respectGitignore: options.respectGitignore ?? config.respectGitignore,
+    forceExclude: options.forceExclude ?? false,
+  });
+  const notices: Notice[] = [...discovery.notices];
+
+  const parser = options.parser ?? (await PythonParser.create());
+  const modules: ModuleFacts[] = [];
+  try {
+    for (const file of discovery.files) {
+      const source = await readSource(file);
+      if (!source.ok) {
+        notices.push(source.notice);
+        continue;
+      }
+      notices.push(...source.notices);
+      const identity = moduleIdentity(file, root, config.src);
+      try {
+        const facts = parser.facts(source.text, { path: file, ...identity });
+        if (facts.syntaxErrors.length > 0) {
+          const first = facts.syntaxErrors[0];
+          notices.push({
+            kind: 'syntax-error',
+            path: file,
+            line: first.line,
+            message: `syntax error at line ${first.line}, column ${first.column}; the rest of the file was analysed as far as the parser could recover`,
+          });
+        }
+        modules.push(facts);
+      } catch (error) {
+        notices.push({ kind: 'unreadable', path: file, message: `could not be parsed (${(error as Error).message}); skipped` });
+      }
+    }
+  } finally {
+    if (!options.parser) parser.dispose();
+  }
+
+  const project = new Project(modules);
+  const raw: Diagnostic[] = [];
+  for (const rule of active) {
+    const ruleOptions = { ...(rule.options?.defaults ?? {}), ...(config.ruleOptions[rule.code] ?? {}) };
+    const contextFor = (defaultPath: string | undefined): RuleContext<unknown> => ({
+      project,
+      options: ruleOptions,
+      report: (finding: Finding) => {
+        const p = finding.path ?? defaultPath;
+        if (!p) throw new Error(`${rule.code}: a project-level finding needs a path`);
+        raw.push(toDiagnostic(rule, finding, p));
+      },
+    });
+    if (rule.checkModule) {
+      for (const module of modules) {
+        try {
+          rule.checkModule(module, contextFor(module.path));
+        } catch (error) {
+          notices.push(ruleFailure(rule, module.path, error));
+        }
+      }
+    }
+    if (rule.checkProject) {
+      try {
+        rule.checkProject(contextFor(undefined));
+      } catch (error) {
+        notices.push(ruleFailure(rule, root, error));
+      }
+    }
+  }
+
+  // Configured severities, then per-file ignores, then inline suppressions.
+  const codeOf = ruleCodeLookup(options.rules);
+  for (const d of raw) {
+    const override = config.severity[d.code];
+    if (override && override !== 'off') d.severity = override;
+  }
+  const perFile = config.perFileIgnores.map((p) => ({
+    matcher: ignoreFactory().add(p.pattern),
+    codes: new Set(active.filter((r) => p.selectors.some((s) => selectorMatches(r, s))).map((r) => r.code)),
+  }));
+  const afterPerFile = raw.filter((d) => {
+    const rel = relativeInside(root, d.path);
+    if (rel === undefined) return true;
+    return !perFile.some((p) => p.codes.has(d.code) && p.matcher.ignores(rel));
+  });
+  const suppressionMap = new Map<string, SuppressionFact[]>();
+  for (const m of modules) if (m.suppressions.length > 0) suppressionMap.set(m.path, m.suppressions);
+  const outcome = applySuppressions(afterPerFile, suppressionMap, { codeOf });
+  const diagnostics = outcome.kept;
+  if (reportUnused) {
+    for (const u of outcome.unused) {
+      const parts: string[] = [];
+      if (u.unused.includes('*')) parts.push('this suppression silences nothing');
+      else if (u.unused.length > 0) parts.push(`nothing to suppress for ${u.unused.join(', ')}`);
+      if (u.unknown.length > 0) parts.push(`unknown rule${u.unknown.length > 1 ? 's' : ''} ${u.unknown.join(', ')}`);
+      diagnostics.push({
+        code: UNUSED_SUPPRESSION.code,
+        rule: UNUSED_SUPPRESSION.name,
+        severity: config.severity[UNUSED_SUPPRESSION.code] && config.severity[UNUSED_SUPPRESSION.code] !== 'off'
+          ? (config.severity[UNUSED_SUPPRESSION.code] as Severity)
+          : UNUSED_SUPPRESSION.severity,
+        message: `Unused suppression: ${parts.join('; ')}`,
+        path: u.path,
+        range: u.range,
+      });
+    }
+  }
+  diagnostics.sort(compareDiagnostics);
+  notices.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : (a.line ?? 0) - (b.line ?? 0)));
+  const failed = failOn !== 'never' && diagnostics.some((d) => severityRank(d.severity) >= severityRank(failOn));
+  return {
+    diagnostics,
+    notices,
+    filesChecked: modules.length,
+    suppressedCount: outcome.suppressedCount,
+    config,
+    activeRules: reportUnused ? [...active, UNUSED_SUPPRESSION] : active,
+    failed,
+  };
+}
+
+/** `ALL`, a rule name, a code or a code prefix (`PP`, `PP1`, `PP10`, `PP101`). */
+export function selectorMatches(rule: AnyRule, selector: string): boolean {
+  const s = selector.trim();
+  return s.toUpperCase() === 'ALL' || s.toLowerCase() === rule.name || (/^PP\d{0,3}$/i.test(s) && rule.code.startsWith(s.toUpperCase()));
+}
+
+function relativeInside(root: string, file: string): string | undefined {
+  const rel = path.relative(root, file);
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return undefined;
+  return rel.split(path.sep).join('/');
+}
+
+function toDiagnostic(rule: AnyRule, finding: Finding, p: string): Diagnostic {
+  const d: Diagnostic = {
+    code: rule.code,
+    rule: rule.name,
+    severity: finding.severity ?? rule.severity,
+    message: finding.message,
+    path: p,
+    range: finding.range,
+  };
+  if (finding.fix) d.fix = finding.fix;
+  if (finding.related && finding.related.length > 0) d.related = finding.related;
+  return d;
+}
+
+function ruleFailure(rule: AnyRule, file: string, error: unknown): Notice {
+  const e = error as Error;
+  const where = e?.stack?.split('\n')[1]?.trim() ?? '';
+  return {
+    kind: 'rule-error',
+    path: file,
+    message: `internal error in rule ${rule.code} (${rule.name}): ${e?.message ?? String(error)}${where ? ` [${where}]` : ''}; other rules and files were still checked — please report this`,
+  };
+}

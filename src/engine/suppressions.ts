@@ -1,0 +1,144 @@
+/**
+ * Inline suppressions:
+ *   # pylint-perf: disable=PP101,lru-cache-on-async   this line
+ *   # pylint-perf: disable-next=PP101                 the next line that holds code
+ *   # pylint-perf: disable-file=PP201                 the whole file
+ *   # noqa: PP101      # noqa                          this line (bare: every rule)
+ * Codes and rule names are both accepted. `# noqa: E501` (another tool's codes only) does not
+ * silence pylint-perf. Unused suppressions can be reported (`report-unused-suppressions`).
+ */
+
+import type { Diagnostic, SourceRange } from './diagnostics.js';
+import type { SuppressionFact } from './python/facts.js';
+import type { AnyRule } from './rule.js';
+
+/**
+ * The engine's own diagnostic for suppressions that silence nothing (on with
+ * `--report-unused-suppressions` or `report-unused-suppressions = true`).
+ */
+export const UNUSED_SUPPRESSION: AnyRule = {
+  code: 'PP001',
+  name: 'unused-suppression',
+  severity: 'warning',
+  summary: 'A suppression comment that silences nothing, or names a rule that does not exist.',
+  tags: ['suppression', 'maintenance'],
+  precision: 'very-high',
+  enabledByDefault: false,
+  docs: {
+    what: 'A `# pylint-perf: disable=...`, `disable-next`, `disable-file` or `# noqa: PP...` comment that no finding needed, or that names an unknown rule. Reported only with `--report-unused-suppressions` (or `report-unused-suppressions = true`). A bare `# noqa` is never reported: it may serve other linters.',
+    why: 'A stale suppression hides the next real finding on that line. Removing suppressions once the code is fixed keeps them meaningful.',
+    fix: 'Delete the comment, or the rule codes in it that are no longer needed; correct misspelt codes.',
+    bad: 'async def handler():\n    await asyncio.sleep(1)  # noqa: PP101',
+    good: 'async def handler():\n    await asyncio.sleep(1)',
+  },
+};
+
+const DIRECTIVE = /#\s*pylint-perf\s*:\s*(disable-file|disable-next-line|disable-next|disable)\b(?:\s*=\s*([\w\-]+(?:\s*,\s*[\w\-]+)*))?/gi;
+const NOQA = /#\s*noqa\b(?:\s*:\s*([\w\-]+(?:(?:\s*,\s*|\s+)[\w\-]+)*))?/gi;
+
+export type ParsedSuppression = Pick<SuppressionFact, 'kind' | 'targets'>;
+
+export function parseSuppressionComment(comment: string): ParsedSuppression[] | null {
+  if (!/pylint-perf|noqa/i.test(comment)) return null;
+  const found: ParsedSuppression[] = [];
+  for (const m of comment.matchAll(DIRECTIVE)) {
+    const kind = m[1].toLowerCase();
+    const targets = m[2] ? m[2].split(',').map((t) => t.trim()).filter(Boolean) : [];
+    found.push({
+      kind: kind === 'disable-file' ? 'file' : kind.startsWith('disable-next') ? 'next-line' : 'line',
+      targets,
+    });
+  }
+  for (const m of comment.matchAll(NOQA)) {
+    const targets = m[1] ? m[1].split(/[\s,]+/).filter(Boolean) : [];
+    found.push({ kind: 'noqa', targets });
+  }
+  return found.length > 0 ? found : null;
+}
+
+/** Turns `next-line` suppressions into the line they cover: the next line that is not blank or a comment. */
+export function resolveNextLineTargets(suppressions: SuppressionFact[], sourceLines: () => string[]): SuppressionFact[] {
+  if (!suppressions.some((s) => s.kind === 'next-line')) return suppressions;
+  const lines = sourceLines();
+  return suppressions.map((s) => {
+    if (s.kind !== 'next-line') return s;
+    let line = s.line + 1;
+    while (line <= lines.length && /^\s*(#.*)?$/.test(lines[line - 1])) line++;
+    return { ...s, line };
+  });
+}
+
+export interface RuleLookup {
+  /** Code for a code or a rule name (case-insensitive), or undefined when it is no rule of ours. */
+  codeOf(target: string): string | undefined;
+}
+
+export interface SuppressionOutcome {
+  kept: Diagnostic[];
+  suppressedCount: number;
+  /** Suppressions that silenced nothing: where, and the targets that were unused or unknown. */
+  unused: { path: string; range: SourceRange; unused: string[]; unknown: string[] }[];
+}
+
+const OUR_CODE = /^PP\d{3}$/i;
+
+/**
+ * Drops the diagnostics a suppression covers. `suppressions` maps a file's absolute path to its
+ * suppression facts (with next-line targets already resolved).
+ */
+export function applySuppressions(
+  diagnostics: Diagnostic[],
+  suppressions: Map<string, SuppressionFact[]>,
+  rules: RuleLookup,
+): SuppressionOutcome {
+  const used = new Map<SuppressionFact, Set<string>>();
+  const kept: Diagnostic[] = [];
+  let suppressedCount = 0;
+
+  for (const d of diagnostics) {
+    const list = suppressions.get(d.path);
+    let hit: SuppressionFact | undefined;
+    let hitTarget = '';
+    if (list) {
+      for (const s of list) {
+        if (s.kind !== 'file' && s.line !== d.range.line) continue;
+        if (s.targets.length === 0) {
+          hit = s;
+          hitTarget = '*';
+          break;
+        }
+        const t = s.targets.find((target) => rules.codeOf(target) === d.code);
+        if (t) {
+          hit = s;
+          hitTarget = t;
+          break;
+        }
+      }
+    }
+    if (hit) {
+      suppressedCount++;
+      const set = used.get(hit) ?? new Set<string>();
+      set.add(hitTarget);
+      used.set(hit, set);
+    } else {
+      kept.push(d);
+    }
+  }
+
+  const unused: SuppressionOutcome['unused'] = [];
+  for (const [path, list] of suppressions) {
+    for (const s of list) {
+      const usedTargets = used.get(s) ?? new Set<string>();
+      // A bare `# noqa` may serve other linters: never call it unused.
+      if (s.targets.length === 0) {
+        if (s.kind !== 'noqa' && usedTargets.size === 0) unused.push({ path, range: s.range, unused: ['*'], unknown: [] });
+        continue;
+      }
+      const ours = s.kind === 'noqa' ? s.targets.filter((t) => OUR_CODE.test(t) || rules.codeOf(t)) : s.targets;
+      const unknown = ours.filter((t) => !rules.codeOf(t));
+      const notUsed = ours.filter((t) => rules.codeOf(t) && !usedTargets.has(t));
+      if (unknown.length > 0 || notUsed.length > 0) unused.push({ path, range: s.range, unused: notUsed, unknown });
+    }
+  }
+  return { kept, suppressedCount, unused };
+}

@@ -1,0 +1,62 @@
+/**
+ * Human output: `path:line:col: CODE [name] message`, an optional code frame, notices, and a
+ * summary line. Colours only when the caller says the stream is a TTY and NO_COLOR is unset.
+ */
+
+import pc from 'picocolors';
+import type { Severity } from '../engine/diagnostics.js';
+import type { Report } from './report.js';
+import { displayPath } from './paths.js';
+
+export interface TextOptions {
+  color: boolean;
+  showSource: boolean;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+export function formatText(report: Report, options: TextOptions): string {
+  const c = pc.createColors(options.color);
+  const severityColor: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.cyan };
+  const out: string[] = [];
+  for (const d of report.diagnostics) {
+    const where = `${displayPath(d.path, report.cwd)}:${d.range.line}:${d.range.column}:`;
+    out.push(`${c.bold(where)} ${severityColor[d.severity](c.bold(d.code))} ${c.dim(`[${d.rule}]`)} ${d.message}`);
+    if (options.showSource && report.sourceLine) {
+      const text = report.sourceLine(d.path, d.range.line);
+      if (text !== undefined) {
+        const gutter = String(d.range.line);
+        const width = d.range.endLine === d.range.line ? Math.max(1, d.range.endColumn - d.range.column) : Math.max(1, text.length - d.range.column + 1);
+        out.push(`${c.dim(`${gutter} |`)} ${text}`);
+        out.push(`${' '.repeat(gutter.length)} ${c.dim('|')} ${' '.repeat(d.range.column - 1)}${severityColor[d.severity]('^'.repeat(width))}`);
+      }
+    }
+    if (d.related) {
+      for (const r of d.related) out.push(`    ${c.dim(`${displayPath(r.path, report.cwd)}:${r.range.line}:${r.range.column}: ${r.message}`)}`);
+    }
+  }
+  if (report.notices.length > 0) {
+    if (out.length > 0) out.push('');
+    for (const n of report.notices) {
+      const where = `${displayPath(n.path, report.cwd)}${n.line ? `:${n.line}` : ''}:`;
+      out.push(`${c.bold(where)} ${c.magenta('notice')} ${c.dim(`[${n.kind}]`)} ${n.message}`);
+    }
+  }
+  const counts = { error: 0, warning: 0, info: 0 };
+  for (const d of report.diagnostics) counts[d.severity]++;
+  const files = `${plural(report.filesChecked, 'file')} checked`;
+  const extra: string[] = [];
+  if (report.suppressedCount > 0) extra.push(`${report.suppressedCount} suppressed`);
+  if (report.notices.length > 0) extra.push(plural(report.notices.length, 'notice'));
+  const tail = extra.length > 0 ? `; ${extra.join(', ')}` : '';
+  if (out.length > 0) out.push('');
+  if (report.diagnostics.length === 0) {
+    out.push(`${c.green('All checks passed')}: ${files}${tail}.`);
+  } else {
+    const parts = (['error', 'warning', 'info'] as const).filter((s) => counts[s] > 0).map((s) => severityColor[s](plural(counts[s], s === 'info' ? 'info' : s).replace(/infos$/, 'info')));
+    out.push(`Found ${plural(report.diagnostics.length, 'problem')} (${parts.join(', ')}) in ${files}${tail}.`);
+  }
+  return `${out.join('\n')}\n`;
+}
