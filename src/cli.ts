@@ -40,6 +40,7 @@ Options for check:
   --format text|json          output format (default: text)
   --output FILE               write the report to FILE instead of stdout
   --config FILE               use this configuration file instead of searching for one
+  --isolated                  ignore all configuration files
   --select RULES              run only these rules (codes, names, prefixes like PP1, or ALL)
   --extend-select RULES       run these rules too
   --ignore RULES              do not run these rules
@@ -146,6 +147,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
       format: { type: 'string', default: 'text' },
       output: { type: 'string' },
       config: { type: 'string' },
+      isolated: { type: 'boolean' },
       select: { type: 'string', multiple: true },
       'extend-select': { type: 'string', multiple: true },
       ignore: { type: 'string', multiple: true },
@@ -161,6 +163,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
       quiet: { type: 'boolean', short: 'q' },
     },
   });
+  if (values.config && values.isolated) throw new UsageError('--config and --isolated exclude each other');
   const format = values.format!;
   if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
   const failOn = values['fail-on'];
@@ -180,6 +183,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
     rules: RULES,
     configFile: values.config,
+    isolated: values.isolated,
     ...ruleLists,
     failOn: failOn as FailOn | undefined,
     extendExclude: list(values['extend-exclude']),

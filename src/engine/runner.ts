@@ -23,6 +23,8 @@ export interface CheckOptions {
   cwd: string;
   rules: readonly AnyRule[];
   configFile?: string;
+  /** Ignore every configuration file (defaults only), like Ruff's --isolated. */
+  isolated?: boolean;
   select?: string[];
   extendSelect?: string[];
   ignore?: string[];
@@ -68,7 +70,7 @@ function gitRoot(start: string): string | undefined {
   }
 }
 
-export function resolveConfig(options: Pick<CheckOptions, 'paths' | 'cwd' | 'configFile' | 'rules'>): Config {
+export function resolveConfig(options: Pick<CheckOptions, 'paths' | 'cwd' | 'configFile' | 'isolated' | 'rules'>): Config {
   if (options.configFile) return loadConfig(path.resolve(options.cwd, options.configFile), options.rules);
   const starts = options.paths.map((p) => {
     const abs = path.resolve(options.cwd, p);
@@ -79,6 +81,7 @@ export function resolveConfig(options: Pick<CheckOptions, 'paths' | 'cwd' | 'con
     }
   });
   const start = commonAncestor(starts.length > 0 ? starts : [options.cwd]);
+  if (options.isolated) return defaultConfig(start);
   const file = findConfigFile(start);
   if (file) return loadConfig(file, options.rules);
   return defaultConfig(gitRoot(start) ?? options.cwd);

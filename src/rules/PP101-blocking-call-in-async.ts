@@ -268,6 +268,7 @@ async def get_user(user_id: int):
 
   checkModule(module: ModuleFacts, context: RuleContext<Options>): void {
     const userPatterns = configuredPatterns(context.options);
+    const flagged: { call: CallFact; name: string | null; entry: BlockingEntry }[] = [];
     for (const call of module.calls) {
       const scope = module.scopes[call.scope];
       if (scope.loopFunction < 0 || call.awaited) continue;
@@ -280,8 +281,21 @@ async def get_user(user_id: int):
       if (!entry) continue;
       // trio.wrap_file(open(...)) / anyio.wrap_file(open(...)) hand the file to a thread.
       if (call.argumentOf !== undefined && FILE_WRAPPERS.has(context.project.canonical(module.calls[call.argumentOf].callee) ?? '')) continue;
-
-      const fn = module.scopes[scope.loopFunction];
+      flagged.push({ call, name, entry });
+    }
+    // One finding per call chain: in `boto3.client("s3").get_object()` the inner call is reported.
+    const chainStarts = new Map<string, number>();
+    for (const f of flagged) {
+      const key = `${f.call.range.line}:${f.call.range.column}`;
+      const inner = chainStarts.get(key);
+      if (inner === undefined || f.call.range.endLine * 1e6 + f.call.range.endColumn < inner) {
+        chainStarts.set(key, f.call.range.endLine * 1e6 + f.call.range.endColumn);
+      }
+    }
+    for (const { call, name, entry } of flagged) {
+      const key = `${call.range.line}:${call.range.column}`;
+      if (chainStarts.get(key) !== call.range.endLine * 1e6 + call.range.endColumn) continue;
+      const fn = module.scopes[module.scopes[call.scope].loopFunction];
       const display = name ? name.replace(/\(\)/g, '') : undefined;
       const shown = display && display !== call.calleeText ? ` (${display})` : '';
       const message = `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn.name}\`: every request on this worker waits while it runs; ${ADVICE[entry.category]}.`;

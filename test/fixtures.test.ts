@@ -1,0 +1,95 @@
+/**
+ * The one fixture harness. Every folder under test/fixtures/ is a small project whose files carry
+ * their expectations:
+ *   code()  # expect: PP101            a finding of PP101 on this line
+ *   code()  # expect: PP101:warning    ... with this severity
+ *   # expect-next: PP301               a finding on the next non-blank line (files that
+ *                                      cannot end a line with a comment)
+ *   expected.tsv                       path<TAB>line<TAB>code, for files without comments
+ * The folder is checked through the real CLI (`main(['check', ..., '--format', 'json'])`), with
+ * its own pylint-perf.json when it has one and --isolated otherwise, and the complete set of
+ * findings is compared: a missing finding and an extra finding both fail.
+ */
+
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/cli.js';
+
+const FIXTURES = path.join(import.meta.dirname, 'fixtures');
+const EXPECT = /#\s*expect(-next)?:\s*([A-Z]{2}\d{3}(?::\w+)?(?:\s*,\s*[A-Z]{2}\d{3}(?::\w+)?)*)/;
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(p));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+function expectations(dir: string): string[] {
+  const expected: string[] = [];
+  for (const file of filesUnder(dir)) {
+    const rel = path.relative(dir, file).split(path.sep).join('/');
+    if (path.basename(file) === 'expected.tsv') {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const [p, l, code] = line.split('\t');
+        if (p && l && code && !p.startsWith('#')) expected.push(`${p}:${l}:${code.trim()}`);
+      }
+      continue;
+    }
+    const lines = readFileSync(file, 'utf8').split('\n');
+    lines.forEach((text, i) => {
+      const m = EXPECT.exec(text);
+      if (!m) return;
+      let line = i + 1;
+      if (m[1]) {
+        line = i + 2;
+        while (line <= lines.length && lines[line - 1].trim() === '') line++;
+      }
+      for (const code of m[2].split(',')) expected.push(`${rel}:${line}:${code.trim()}`);
+    });
+  }
+  return expected.sort();
+}
+
+async function findings(dir: string): Promise<{ items: Record<string, unknown>[]; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const config = ['pylint-perf.json', '.pylint-perf.json', 'pyproject.toml'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
+  const args = ['check', '.', '--format', 'json', '--fail-on', 'never', ...(config ? ['--config', config] : ['--isolated'])];
+  const code = await main(args, {
+    cwd: dir,
+    env: {},
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+  });
+  expect(code, stderr).toBe(0);
+  return { items: JSON.parse(stdout) as Record<string, unknown>[], stderr };
+}
+
+const folders = readdirSync(FIXTURES).filter((f) => statSync(path.join(FIXTURES, f)).isDirectory()).sort();
+
+describe('fixtures', () => {
+  it('exist', () => expect(folders.length).toBeGreaterThan(0));
+  for (const folder of folders) {
+    it(folder, async () => {
+      const dir = path.join(FIXTURES, folder);
+      const expected = expectations(dir);
+      const { items, stderr } = await findings(dir);
+      const withSeverity = new Set(expected.filter((e) => e.split(':').length === 4));
+      const actual = items
+        .map((d) => {
+          const base = `${d.path}:${d.line}:${d.code}`;
+          const full = `${base}:${d.severity}`;
+          return withSeverity.has(full) ? full : base;
+        })
+        .sort();
+      const messages = items.map((d) => `${d.path}:${d.line}: ${d.code} ${d.message}`).join('\n');
+      expect(actual, `findings were:\n${messages}\n${stderr}`).toEqual(expected);
+      expect(stderr, 'fixture files must not produce notices').toBe('');
+    });
+  }
+});
