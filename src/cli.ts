@@ -7,6 +7,7 @@
 
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type FailOn } from './engine/config.js';
 import { UsageError } from './engine/discover.js';
@@ -236,7 +237,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
     if (values.quiet) text = text.split('\n').filter((l) => l && !/^(All checks passed|Found \d+ problem)/.test(l.replace(/\x1b\[[0-9;]*m/g, ''))).join('\n') + (result.diagnostics.length ? '\n' : '');
     text = fixedNote + text;
   }
-  if (toFile) await writeFile(values.output!, text, 'utf8');
+  if (toFile) await writeFile(path.resolve(io.cwd, values.output!), text, 'utf8');
   else io.stdout.write(text);
   return result.failed ? 1 : 0;
 }

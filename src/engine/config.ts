@@ -138,7 +138,6 @@ export function buildConfigSchema(rules: readonly AnyRule[]): Record<string, unk
   }
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
-    $id: 'https://pylint-perf.dev/rules.schema.json',
     title: 'pylint-perf configuration',
     description: 'The [tool.pylint-perf] table of pyproject.toml, or the content of pylint-perf.json.',
     type: 'object',

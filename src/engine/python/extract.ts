@@ -136,6 +136,7 @@ class FactExtractor {
 
   run(root: Node): ModuleFacts {
     for (const comment of root.descendantsOfType('comment')) this.comment(comment);
+    if (root.hasError) this.collectSyntaxErrors(root);
     const moduleScope = this.newScope('module', '', -1, false, root);
     this.visitChildren(root, {
       scope: moduleScope,
@@ -430,7 +431,6 @@ class FactExtractor {
         this.call(node, ctx, { awaited: false });
         return;
       default:
-        if (node.isMissing) this.recordSyntaxError(node);
         if (node.namedChildCount > 0) this.visitChildren(node, ctx);
     }
   }
@@ -441,15 +441,31 @@ class FactExtractor {
 
   private error(node: Node, ctx: WalkContext): void {
     // PEP 810: tree-sitter-python 0.25 parses `lazy import x` as ERROR("lazy") + import statement.
-    if (node.text === 'lazy') {
+    if (this.isLazyMarker(node)) {
       const next = node.nextSibling;
-      if (next && (next.type === 'import_statement' || next.type === 'import_from_statement')) {
+      if (next) {
         this.lazyImportNodes.add(next.startIndex);
         return;
       }
     }
-    this.recordSyntaxError(node);
     this.visitChildren(node, ctx);
+  }
+
+  /** The first few ERROR / MISSING nodes, searched only below nodes that contain an error. */
+  private collectSyntaxErrors(node: Node): void {
+    if (this.syntaxErrors.length >= MAX_SYNTAX_ERRORS) return;
+    if (node.isMissing || (node.type === 'ERROR' && !this.isLazyMarker(node))) {
+      this.recordSyntaxError(node);
+      return;
+    }
+    for (const child of node.children) {
+      if (child && (child.hasError || child.isMissing)) this.collectSyntaxErrors(child);
+    }
+  }
+
+  private isLazyMarker(node: Node): boolean {
+    const next = node.nextSibling;
+    return node.text === 'lazy' && next !== null && (next.type === 'import_statement' || next.type === 'import_from_statement');
   }
 
   private readonly lazyImportNodes = new Set<number>();

@@ -1,0 +1,22 @@
+import time
+
+import httpx
+from fastapi import FastAPI
+
+from .routers import users
+
+app = FastAPI(title="example service")
+app.include_router(users.router)
+http = httpx.AsyncClient(timeout=5)
+
+
+@app.get("/health")
+async def health():
+    time.sleep(0.05)  # "let the DB settle" — blocks every request on the worker
+    return {"ok": True}
+
+
+@app.get("/upstream")
+async def upstream():
+    response = await http.get("https://upstream.internal/status")
+    return response.json()

@@ -1,0 +1,162 @@
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generatedFiles } from '../src/tools/generate-docs.js';
+import { cli, tempProject } from './helpers.js';
+
+const BLOCKING = 'import time\n\nasync def handler():\n    time.sleep(1)\n';
+
+describe('output contract', () => {
+  it('text: path:line:col: CODE [name] message and a summary, no colours off a TTY', async () => {
+    const dir = tempProject({ 'app/main.py': BLOCKING });
+    const r = await cli(['check', '.'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^app\/main\.py:4:5: PP101 \[blocking-call-in-async\] `time\.sleep\(\)` /m);
+    expect(r.stdout).toMatch(/Found 1 problem \(1 error\) in 1 file checked\./);
+    expect(r.stdout).not.toMatch(/\x1b\[/);
+  });
+
+  it('colours only on a TTY, never with NO_COLOR', async () => {
+    const dir = tempProject({ 'a.py': BLOCKING });
+    let out = '';
+    const { main } = await import('../src/cli.js');
+    const tty = { write: (s: string) => (out += s), isTTY: true };
+    await main(['check', '.'], { cwd: dir, env: {}, stdout: tty, stderr: { write: () => 0 } });
+    expect(out).toMatch(/\x1b\[/);
+    out = '';
+    await main(['check', '.'], { cwd: dir, env: { NO_COLOR: '1' }, stdout: tty, stderr: { write: () => 0 } });
+    expect(out).not.toMatch(/\x1b\[/);
+  });
+
+  it('json: only JSON on stdout, sorted, with the documented fields; notices on stderr', async () => {
+    const dir = tempProject({ 'b.py': BLOCKING, 'a.py': BLOCKING + '    time.sleep(2)\n', 'bad.py': 'x = 1\x00\n' });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    expect(r.code).toBe(1);
+    const items = JSON.parse(r.stdout) as Record<string, unknown>[];
+    expect(items.map((i) => `${i.path}:${i.line}`)).toEqual(['a.py:4', 'a.py:5', 'b.py:4']);
+    expect(Object.keys(items[0]).sort()).toEqual(['code', 'column', 'endColumn', 'endLine', 'fix', 'line', 'message', 'path', 'rule', 'severity'].sort());
+    expect(items[0]).toMatchObject({ code: 'PP101', rule: 'blocking-call-in-async', severity: 'error', line: 4, column: 5, endLine: 4, endColumn: 18 });
+    expect(r.stderr).toMatch(/notice \[binary\] .*bad\.py/);
+  });
+
+  it('--output writes the report to a file', async () => {
+    const dir = tempProject({ 'a.py': BLOCKING });
+    const r = await cli(['check', '.', '--format', 'json', '--output', 'report.json'], dir);
+    expect(r.stdout).toBe('');
+    expect(JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8'))).toHaveLength(1);
+  });
+
+  it('exit codes follow --fail-on', async () => {
+    const dir = tempProject({ 'a.py': BLOCKING, 'clean.py': 'x = 1\n' });
+    expect((await cli(['check', 'clean.py'], dir)).code).toBe(0);
+    expect((await cli(['check', '.', '--fail-on', 'never'], dir)).code).toBe(0);
+    expect((await cli(['check', '.', '--fail-on', 'bogus'], dir)).code).toBe(2);
+    expect((await cli(['check', 'missing-dir'], dir)).code).toBe(2);
+  });
+
+  it('--fix rewrites time.sleep to await asyncio.sleep and adds the import', async () => {
+    const dir = tempProject({ 'a.py': BLOCKING });
+    const r = await cli(['check', '.', '--fix'], dir);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'a.py'), 'utf8')).toBe('import time\nimport asyncio\n\nasync def handler():\n    await asyncio.sleep(1)\n');
+  });
+
+  it('rules and explain come from the rule objects', async () => {
+    const rules = await cli(['rules'], process.cwd());
+    expect(rules.stdout).toMatch(/^PP101\s+blocking-call-in-async\s+error/m);
+    const explain = await cli(['explain', 'blocking-call-in-async'], process.cwd());
+    expect(explain.stdout).toMatch(/^# PP101 `blocking-call-in-async`/);
+    expect(explain.stdout).toMatch(/108\.8 req\/s/);
+    expect((await cli(['explain', 'PP999'], process.cwd())).code).toBe(2);
+  });
+});
+
+describe('configuration', () => {
+  const bad: [string, Record<string, string>, RegExp][] = [
+    ['unknown key with a suggestion', { 'pylint-perf.json': '{"selct": ["PP101"]}' }, /pylint-perf\.json[\s\S]*selct: unknown key \(did you mean 'select'\?\)/],
+    ['wrong type', { 'pylint-perf.json': '{"select": "PP101"}' }, /select: expected array, got string "PP101"/],
+    ['unknown rule in select', { 'pylint-perf.json': '{"ignore": ["PP999"]}' }, /ignore\[0\]: expected a rule code, name or prefix/],
+    ['bad severity', { 'pylint-perf.json': '{"severity": {"PP101": "fatal"}}' }, /severity\.PP101: expected one of "error", "warning", "info", "off"/],
+    ['unknown rule in severity', { 'pylint-perf.json': '{"severity": {"PP777": "error"}}' }, /severity\.PP777: 'PP777' is not a rule code or name/],
+    ['bad rule option', { 'pylint-perf.json': '{"blocking-call-in-async": {"blocking-calls": "x"}}' }, /blocking-call-in-async\.blocking-calls: expected array/],
+    ['pyproject path prefix', { 'pyproject.toml': '[tool.pylint-perf]\nfail-on = "sometimes"\n' }, /pyproject\.toml[\s\S]*tool\.pylint-perf\.fail-on: expected one of/],
+    ['TOML syntax error', { 'pyproject.toml': '[tool.pylint-perf]\nselect = [\n' }, /pyproject\.toml[\s\S]*line \d+, column \d+/],
+    ['JSON syntax error', { '.pylint-perf.json': '{"select": [}' }, /\.pylint-perf\.json[\s\S]*not valid JSON/],
+  ];
+  for (const [name, files, message] of bad) {
+    it(`exits 2 on ${name}`, async () => {
+      const dir = tempProject({ ...files, 'a.py': BLOCKING });
+      const r = await cli(['check', '.'], dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    });
+  }
+
+  it('applies select, ignore, severity, per-file-ignores and fail-on from pyproject.toml', async () => {
+    const dir = tempProject({
+      'pyproject.toml': '[tool.pylint-perf]\nseverity = { blocking-call-in-async = "warning" }\nfail-on = "error"\n[tool.pylint-perf.per-file-ignores]\n"tests/" = ["PP101"]\n',
+      'app.py': BLOCKING,
+      'tests/test_app.py': BLOCKING,
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    expect(r.code).toBe(0);
+    const items = JSON.parse(r.stdout) as { path: string; severity: string }[];
+    expect(items.map((i) => [i.path, i.severity])).toEqual([['app.py', 'warning']]);
+    const ignored = await cli(['check', '.', '--ignore', 'PP1', '--format', 'json'], dir);
+    expect(JSON.parse(ignored.stdout)).toEqual([]);
+  });
+
+  it('the nearest config file wins and --config overrides', async () => {
+    const dir = tempProject({
+      'pylint-perf.json': '{"ignore": ["PP101"]}',
+      'svc/pylint-perf.json': '{}',
+      'svc/a.py': BLOCKING,
+    });
+    expect((await cli(['check', 'svc'], dir)).code).toBe(1);
+    expect((await cli(['check', 'svc', '--config', 'pylint-perf.json'], dir)).code).toBe(0);
+  });
+});
+
+describe('discovery', () => {
+  it('honours .gitignore, default and configured excludes; explicit files are always checked', async () => {
+    const dir = tempProject({
+      '.gitignore': 'generated/\n',
+      'generated/a.py': BLOCKING,
+      '.venv/lib/b.py': BLOCKING,
+      'build/c.py': BLOCKING,
+      'migrations/d.py': BLOCKING,
+      'pylint-perf.json': '{"extend-exclude": ["migrations/"]}',
+      'src/e.py': BLOCKING,
+    });
+    mkdirSync(path.join(dir, '.git'));
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    expect((JSON.parse(r.stdout) as { path: string }[]).map((i) => i.path)).toEqual(['src/e.py']);
+    const explicit = await cli(['check', 'generated/a.py', 'migrations/d.py', '--format', 'json'], dir);
+    expect((JSON.parse(explicit.stdout) as { path: string }[]).map((i) => i.path)).toEqual(['generated/a.py', 'migrations/d.py']);
+    const forced = await cli(['check', 'migrations/d.py', '--force-exclude', '--format', 'json'], dir);
+    expect(JSON.parse(forced.stdout)).toEqual([]);
+  });
+
+  it('survives symlink loops, dangling links and unreadable files', async () => {
+    const dir = tempProject({ 'pkg/a.py': BLOCKING, 'bad.py': Buffer.from([0x78, 0x3d, 0xff, 0xfe, 0x0a]).toString('latin1') });
+    writeFileSync(path.join(dir, 'bad.py'), Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22, 0x0a]));
+    symlinkSync(path.join(dir, 'pkg'), path.join(dir, 'pkg', 'loop'));
+    symlinkSync(path.join(dir, 'nowhere.py'), path.join(dir, 'dangling.py'));
+    writeFileSync(path.join(dir, 'secret.py'), BLOCKING);
+    chmodSync(path.join(dir, 'secret.py'), 0o000);
+    const r = await cli(['check', '.'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout.match(/PP101/g)?.length).toBe(process.getuid?.() === 0 ? 2 : 1);
+    expect(r.stdout).toMatch(/dangling\.py: notice \[unreadable\] dangling symbolic link/);
+    expect(r.stdout).toMatch(/bad\.py:1: notice \[not-utf8\]/);
+  });
+});
+
+describe('generated files', () => {
+  it('docs/rules and rules.schema.json match the rule objects (run `npm run docs`)', () => {
+    for (const [rel, text] of generatedFiles()) {
+      expect(readFileSync(path.join(import.meta.dirname, '..', rel), 'utf8'), `${rel} is out of date: run npm run docs`).toBe(text);
+    }
+  });
+});

@@ -1,0 +1,35 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { main } from '../src/cli.js';
+import type { ModuleFacts } from '../src/engine/python/facts.js';
+import { PythonParser } from '../src/engine/python/parser.js';
+
+let parser: PythonParser | undefined;
+
+export async function factsOf(source: string, moduleName = 'app.main', isPackage = false): Promise<ModuleFacts> {
+  parser ??= await PythonParser.create();
+  return parser.facts(source, { path: `/virtual/${moduleName.replace(/\./g, '/')}.py`, moduleName, isPackage });
+}
+
+/** Callee names of every call, in source order. */
+export async function callees(source: string, moduleName?: string): Promise<(string | null)[]> {
+  return (await factsOf(source, moduleName)).calls.map((c) => c.callee);
+}
+
+export function tempProject(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-'));
+  for (const [rel, text] of Object.entries(files)) {
+    const p = path.join(dir, rel);
+    mkdirSync(path.dirname(p), { recursive: true });
+    writeFileSync(p, text);
+  }
+  return dir;
+}
+
+export async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { cwd, env, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
+  return { code, stdout, stderr };
+}
