@@ -126,6 +126,13 @@ class Store(Base):
   });
 });
 
+describe('self-referential attributes (regression: stack overflow on argparse.py, _pyio.py)', () => {
+  it('cuts `self.buffer = self.buffer.raw` cycles', async () => {
+    const names = await callees('class C:\n    def __init__(self, b):\n        self.buffer = b\n        self.buffer = self.buffer.raw\n    def m(self):\n        self.buffer.read()');
+    expect(names).toEqual([null]);
+  });
+});
+
 describe('project canonical names', () => {
   it('follows module-level objects across modules and library aliases', async () => {
     const db = await factsOf('from sqlalchemy.orm import sessionmaker\nimport boto3\nSessionLocal = sessionmaker()\ns3 = boto3.client("s3")', 'app.db');

@@ -58,6 +58,7 @@ export type NoticeKind =
   | 'not-utf8'
   | 'syntax-error'
   | 'rule-error'
+  | 'internal-error'
   | 'too-large'
   | 'skipped';
 

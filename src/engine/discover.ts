@@ -114,8 +114,11 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
   const gitignore = options.respectGitignore ? new GitignoreChain(options.root) : undefined;
   const visitedDirs = new Set<string>();
 
+  // Directories named on the command line are walked even when an exclude pattern covers them;
+  // inside such a directory, patterns are matched relative to it.
+  const explicitlyExcluded = new Set<string>();
   const excluded = async (abs: string, isDir: boolean, base: string): Promise<boolean> => {
-    const rel = inside(options.root, abs) ?? inside(base, abs);
+    const rel = (explicitlyExcluded.has(base) ? undefined : inside(options.root, abs)) ?? inside(base, abs);
     if (rel) {
       const test = isDir ? `${rel}/` : rel;
       if (excluder.ignores(test)) return true;
@@ -198,6 +201,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
       throw new UsageError(`${given}: no such file or directory`);
     }
     if (stat.isDirectory()) {
+      if (await excluded(abs, true, abs)) explicitlyExcluded.add(abs);
       await walk(abs, abs);
     } else {
       // Named explicitly: always checked, unless --force-exclude asks to apply the excludes.

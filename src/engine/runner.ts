@@ -142,7 +142,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         }
         modules.push(facts);
       } catch (error) {
-        notices.push({ kind: 'unreadable', path: file, message: `could not be parsed (${(error as Error).message}); skipped` });
+        notices.push({
+          kind: 'internal-error',
+          path: file,
+          message: `internal error while extracting facts (${(error as Error).message}); file skipped, the run went on — please report this`,
+        });
       }
     }
   } finally {

@@ -1019,9 +1019,23 @@ class FactExtractor {
     return `${base}.${attr}`;
   }
 
+  private readonly attributesResolving = new Set<string>();
+
   private classAttribute(cls: number, attr: string, seen: Set<number>): QualifiedName | null {
     if (seen.has(cls)) return null;
     seen.add(cls);
+    // `self.buffer = self.buffer.raw` refers to itself: cut the cycle.
+    const key = `${cls}:${attr}`;
+    if (this.attributesResolving.has(key)) return null;
+    this.attributesResolving.add(key);
+    try {
+      return this.classAttributeUncached(cls, attr, seen);
+    } finally {
+      this.attributesResolving.delete(key);
+    }
+  }
+
+  private classAttributeUncached(cls: number, attr: string, seen: Set<number>): QualifiedName | null {
     const s = this.scopes[cls];
     const assigned = s.selfAssignments.get(attr);
     if (assigned) {
