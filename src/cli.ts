@@ -13,7 +13,7 @@ import { ConfigError, type FailOn } from './engine/config.js';
 import { UsageError } from './engine/discover.js';
 import { applyFixes } from './engine/fixes.js';
 import { ruleMarkdown, type AnyRule } from './engine/rule.js';
-import { runCheck, type CheckOptions } from './engine/runner.js';
+import { runCheck, selectorMatches, type CheckOptions } from './engine/runner.js';
 import { readSource } from './engine/source.js';
 import { ALL_DIAGNOSTIC_SOURCES, RULES } from './rules/index.js';
 import { formatJson } from './reporters/json.js';
@@ -174,7 +174,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
   const ruleLists = { select: list(values.select), extendSelect: list(values['extend-select']), ignore: list(values.ignore) };
   for (const [option, selectors] of Object.entries(ruleLists)) {
     for (const s of selectors ?? []) {
-      if (s.toUpperCase() === 'ALL' || /^PP\d{0,3}$/i.test(s) ? !ALL_DIAGNOSTIC_SOURCES.some((r) => s.toUpperCase() === 'ALL' || r.code.startsWith(s.toUpperCase())) : !findRule(s)) {
+      if (!ALL_DIAGNOSTIC_SOURCES.some((r) => selectorMatches(r, s))) {
         throw new UsageError(`--${option.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}: '${s}' is not a rule code, name or prefix; 'pylint-perf rules' lists them`);
       }
     }
@@ -233,15 +233,9 @@ async function check(args: string[], io: CliIO): Promise<number> {
       }
       report.sourceLine = (p, line) => sources.get(p)?.[line - 1];
     }
-    text = formatText(quietReport(report, values.quiet === true), { color: !noColor && (tty || forceColor), showSource });
-    if (values.quiet) text = text.split('\n').filter((l) => l && !/^(All checks passed|Found \d+ problem)/.test(l.replace(/\x1b\[[0-9;]*m/g, ''))).join('\n') + (result.diagnostics.length ? '\n' : '');
-    text = fixedNote + text;
+    text = fixedNote + formatText(report, { color: !noColor && (tty || forceColor), showSource, quiet: values.quiet === true });
   }
   if (toFile) await writeFile(path.resolve(io.cwd, values.output!), text, 'utf8');
   else io.stdout.write(text);
   return result.failed ? 1 : 0;
-}
-
-function quietReport(report: Report, quiet: boolean): Report {
-  return quiet ? { ...report, notices: [] } : report;
 }

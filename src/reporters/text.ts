@@ -11,6 +11,8 @@ import { displayPath } from './paths.js';
 export interface TextOptions {
   color: boolean;
   showSource: boolean;
+  /** Findings only: no notices, no summary line. */
+  quiet?: boolean;
 }
 
 function plural(n: number, word: string): string {
@@ -37,6 +39,7 @@ export function formatText(report: Report, options: TextOptions): string {
       for (const r of d.related) out.push(`    ${c.dim(`${displayPath(r.path, report.cwd)}:${r.range.line}:${r.range.column}: ${r.message}`)}`);
     }
   }
+  if (options.quiet) return out.length > 0 ? `${out.join('\n')}\n` : '';
   if (report.notices.length > 0) {
     if (out.length > 0) out.push('');
     for (const n of report.notices) {
@@ -55,7 +58,9 @@ export function formatText(report: Report, options: TextOptions): string {
   if (report.diagnostics.length === 0) {
     out.push(`${c.green('All checks passed')}: ${files}${tail}.`);
   } else {
-    const parts = (['error', 'warning', 'info'] as const).filter((s) => counts[s] > 0).map((s) => severityColor[s](plural(counts[s], s === 'info' ? 'info' : s).replace(/infos$/, 'info')));
+    const parts = (['error', 'warning', 'info'] as const)
+      .filter((s) => counts[s] > 0)
+      .map((s) => severityColor[s](s === 'info' ? `${counts[s]} info` : plural(counts[s], s)));
     out.push(`Found ${plural(report.diagnostics.length, 'problem')} (${parts.join(', ')}) in ${files}${tail}.`);
   }
   return `${out.join('\n')}\n`;

@@ -44,8 +44,6 @@ export const LIBRARY_ALIASES: Readonly<Record<string, string>> = {
   'pathlib.Path().resolve()': 'pathlib.Path()',
   'pathlib.Path().absolute()': 'pathlib.Path()',
   'pathlib.Path().expanduser()': 'pathlib.Path()',
-  // subprocess
-  'subprocess.Popen().__enter__()': 'subprocess.Popen()',
   // databases
   'sqlalchemy.orm.session.Session': 'sqlalchemy.orm.Session',
   'sqlalchemy.orm.session.sessionmaker': 'sqlalchemy.orm.sessionmaker',
