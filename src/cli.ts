@@ -10,18 +10,37 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type FailOn } from './engine/config.js';
+import type { Severity } from './engine/diagnostics.js';
 import { UsageError } from './engine/discover.js';
 import { applyFixes } from './engine/fixes.js';
-import { ruleMarkdown, type AnyRule } from './engine/rule.js';
+import { ruleDocPath, ruleMarkdown, type AnyRule } from './engine/rule.js';
 import { runCheck, selectorMatches, type CheckOptions } from './engine/runner.js';
 import { readSource } from './engine/source.js';
+import { readProvenance } from './engine/vcs.js';
 import { ALL_DIAGNOSTIC_SOURCES, RULES } from './rules/index.js';
+import { formatGithub } from './reporters/github.js';
 import { formatJson } from './reporters/json.js';
+import { formatSarif } from './reporters/sarif.js';
 import { formatText } from './reporters/text.js';
-import type { Report } from './reporters/report.js';
+import type { Report, ToolInfo } from './reporters/report.js';
 
 const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+const PACKAGE = require('../package.json') as { version: string; homepage?: string; repository?: { url?: string } };
+export const VERSION: string = PACKAGE.version;
+
+/** The repository's web address (`git+https://github.com/o/r.git` → `https://github.com/o/r`). */
+const REPOSITORY = PACKAGE.repository?.url?.replace(/^git\+/, '').replace(/\.git$/, '');
+
+export const TOOL: ToolInfo = {
+  name: 'pylint-perf',
+  version: VERSION,
+  informationUri: PACKAGE.homepage ?? REPOSITORY,
+  // Pinned to the release tag, so the page matches the rule that produced the finding.
+  ruleHelpUri: REPOSITORY ? (rule) => `${REPOSITORY}/blob/v${VERSION}/${ruleDocPath(rule)}` : undefined,
+};
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
 
 export interface CliIO {
   cwd: string;
@@ -38,7 +57,8 @@ Usage:
   pylint-perf explain RULE                 print a rule's documentation (code or name)
 
 Options for check:
-  --format text|json          output format (default: text)
+  --format FORMAT             text | json | sarif | github (default: text)
+  --sarif-category NAME       with --format sarif: GitHub code scanning category (automationDetails.id)
   --output FILE               write the report to FILE instead of stdout
   --config FILE               use this configuration file instead of searching for one
   --isolated                  ignore all configuration files
@@ -48,6 +68,8 @@ Options for check:
   --fail-on LEVEL             error | warning | info | never (default: warning)
   --extend-exclude PATTERNS   more paths to skip (.gitignore syntax)
   --force-exclude             apply excludes to files named on the command line too (pre-commit)
+  --no-project-context        read only the named paths (by default the rest of their project is
+                              read for cross-file facts, and only the named paths are reported)
   --no-respect-gitignore      also check files that .gitignore excludes
   --report-unused-suppressions  report suppression comments that silence nothing (PP001)
   --fix                       apply safe fixes, then report what remains
@@ -146,6 +168,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
     strict: true,
     options: {
       format: { type: 'string', default: 'text' },
+      'sarif-category': { type: 'string' },
       output: { type: 'string' },
       config: { type: 'string' },
       isolated: { type: 'boolean' },
@@ -155,6 +178,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
       'fail-on': { type: 'string' },
       'extend-exclude': { type: 'string', multiple: true },
       'force-exclude': { type: 'boolean' },
+      'no-project-context': { type: 'boolean' },
       'no-respect-gitignore': { type: 'boolean' },
       'report-unused-suppressions': { type: 'boolean' },
       fix: { type: 'boolean' },
@@ -165,8 +189,9 @@ async function check(args: string[], io: CliIO): Promise<number> {
     },
   });
   if (values.config && values.isolated) throw new UsageError('--config and --isolated exclude each other');
-  const format = values.format!;
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be text or json, not '${format}'`);
+  const format = values.format as Format;
+  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
+  if (values['sarif-category'] !== undefined && format !== 'sarif') throw new UsageError('--sarif-category needs --format sarif');
   const failOn = values['fail-on'];
   if (failOn !== undefined && !['error', 'warning', 'info', 'never'].includes(failOn)) {
     throw new UsageError(`--fail-on must be error, warning, info or never, not '${failOn}'`);
@@ -189,6 +214,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
     failOn: failOn as FailOn | undefined,
     extendExclude: list(values['extend-exclude']),
     forceExclude: values['force-exclude'],
+    projectContext: values['no-project-context'] ? false : undefined,
     respectGitignore: values['no-respect-gitignore'] ? false : undefined,
     reportUnusedSuppressions: values['report-unused-suppressions'],
   };
@@ -204,35 +230,52 @@ async function check(args: string[], io: CliIO): Promise<number> {
   }
 
   const sources = new Map<string, string[] | null>();
+  const loadSources = async (): Promise<void> => {
+    for (const d of result.diagnostics) {
+      if (sources.has(d.path)) continue;
+      const s = await readSource(d.path);
+      // Lines as the parser numbers them: LF ends a line; a CR before it is not part of the text.
+      sources.set(d.path, s.ok ? s.text.split('\n').map((l) => l.replace(/\r$/, '')) : null);
+    }
+  };
+  const configuredSeverity = Object.fromEntries(
+    Object.entries(result.config.severity).filter((entry): entry is [string, Severity] => entry[1] !== 'off'),
+  );
   const report: Report = {
     diagnostics: result.diagnostics,
     notices: result.notices,
     filesChecked: result.filesChecked,
     suppressedCount: result.suppressedCount,
     rules: result.activeRules,
+    configuredSeverity,
+    failed: result.failed,
     cwd: io.cwd,
-    toolVersion: VERSION,
+    srcRoot: result.workTree,
+    tool: TOOL,
+    sourceLines: (p) => sources.get(p) ?? undefined,
   };
   const toFile = values.output !== undefined;
+  const printNotices = (): void => {
+    if (values.quiet) return;
+    for (const n of result.notices) io.stderr.write(`pylint-perf: notice [${n.kind}] ${n.path}${n.line ? `:${n.line}` : ''}: ${n.message}\n`);
+  };
   let text: string;
   if (format === 'json') {
     text = formatJson(report);
-    if (!values.quiet) {
-      for (const n of result.notices) io.stderr.write(`pylint-perf: notice [${n.kind}] ${n.path}${n.line ? `:${n.line}` : ''}: ${n.message}\n`);
-    }
+    printNotices();
+  } else if (format === 'sarif') {
+    await loadSources();
+    report.provenance = readProvenance(result.workTree);
+    text = formatSarif(report, { category: values['sarif-category'] });
+    printNotices();
+  } else if (format === 'github') {
+    text = formatGithub(report);
   } else {
     const tty = !toFile && io.stdout.isTTY === true;
     const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
     const forceColor = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && !toFile;
     const showSource = values['no-show-source'] ? false : (values['show-source'] ?? tty);
-    if (showSource) {
-      for (const d of result.diagnostics) {
-        if (sources.has(d.path)) continue;
-        const s = await readSource(d.path);
-        sources.set(d.path, s.ok ? s.text.split('\n').map((l) => l.replace(/\r$/, '')) : null);
-      }
-      report.sourceLine = (p, line) => sources.get(p)?.[line - 1];
-    }
+    if (showSource) await loadSources();
     text = fixedNote + formatText(report, { color: !noColor && (tty || forceColor), showSource, quiet: values.quiet === true });
   }
   if (toFile) await writeFile(path.resolve(io.cwd, values.output!), text, 'utf8');

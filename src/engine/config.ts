@@ -13,6 +13,16 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import { SEVERITIES, type Severity } from './diagnostics.js';
 import { camel, type AnyRule } from './rule.js';
+import { UNUSED_SUPPRESSION } from './suppressions.js';
+
+/** The rules plus the engine's own diagnostics (PP001), which are configured like rules. */
+const configurableCache = new WeakMap<readonly AnyRule[], readonly AnyRule[]>();
+function configurable(rules: readonly AnyRule[]): readonly AnyRule[] {
+  if (rules.includes(UNUSED_SUPPRESSION)) return rules;
+  let all = configurableCache.get(rules);
+  if (!all) configurableCache.set(rules, (all = [...rules, UNUSED_SUPPRESSION]));
+  return all;
+}
 
 export class ConfigError extends Error {
   constructor(
@@ -86,7 +96,8 @@ export function ruleSelectors(rules: readonly AnyRule[]): string[] {
   return [...set].sort();
 }
 
-export function buildConfigSchema(rules: readonly AnyRule[]): Record<string, unknown> {
+export function buildConfigSchema(ruleSet: readonly AnyRule[]): Record<string, unknown> {
+  const rules = configurable(ruleSet);
   const selector = { type: 'string', enum: ruleSelectors(rules) };
   const selectorList = { type: 'array', items: selector };
   const ruleKeys = rules.flatMap((r) => [r.code, r.name]).sort();
@@ -210,7 +221,8 @@ function readRawConfig(file: string): { raw: unknown; prefix: string } {
   }
 }
 
-export function loadConfig(file: string, rules: readonly AnyRule[]): Config {
+export function loadConfig(file: string, ruleSet: readonly AnyRule[]): Config {
+  const rules = configurable(ruleSet);
   const { raw, prefix } = readRawConfig(file);
   validate(file, raw, prefix, rules);
   const c = raw as Record<string, unknown>;
@@ -264,7 +276,8 @@ function validate(file: string, raw: unknown, prefix: string, rules: readonly An
   const check = cachedValidator.validate;
   if (check(raw)) return;
   const problems = (check.errors ?? [])
-    .filter((e) => e.keyword !== 'if')
+    // An invalid key in `severity` fails its propertyNames enum too: report it once.
+    .filter((e) => e.keyword !== 'if' && !(e.propertyName !== undefined && e.keyword !== 'propertyNames'))
     .map((e) => describe(e, raw, prefix, rules));
   throw new ConfigError(file, [...new Set(problems)]);
 }

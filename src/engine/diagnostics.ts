@@ -62,6 +62,62 @@ export type NoticeKind =
   | 'too-large'
   | 'skipped';
 
+/**
+ * What each notice kind means, and how serious it is: `error` when analysis itself failed (a bug
+ * in pylint-perf), `warning` when a file was analysed only in part or not at all although it
+ * looked like a source file, `info` when a file was skipped on purpose.
+ */
+export const NOTICE_KINDS: Readonly<Record<NoticeKind, { title: string; level: Severity; description: string; help: string }>> = {
+  unreadable: {
+    title: 'UnreadableFile',
+    level: 'warning',
+    description: 'A file could not be read (permissions, removed during the run, I/O error); it was not analysed.',
+    help: "Check the file's permissions, or exclude it (`extend-exclude`) if it is not part of the project.",
+  },
+  binary: {
+    title: 'BinaryFile',
+    level: 'info',
+    description: 'A file looked binary (it contains NUL bytes); it was not analysed.',
+    help: 'Nothing to do if the file is data; exclude it (`extend-exclude`) to silence the notice.',
+  },
+  'not-utf8': {
+    title: 'InvalidEncoding',
+    level: 'warning',
+    description: 'A file is not valid in its declared encoding; undecodable bytes were replaced before analysis.',
+    help: 'Save the file as UTF-8, or declare its encoding with a PEP 263 `# -*- coding: ... -*-` line.',
+  },
+  'syntax-error': {
+    title: 'SyntaxError',
+    level: 'warning',
+    description: 'A file has a syntax error; it was analysed as far as the parser could recover.',
+    help: 'Fix the syntax error; findings after it may be missing.',
+  },
+  'rule-error': {
+    title: 'RuleFailure',
+    level: 'error',
+    description: 'A rule failed on a file (a bug in pylint-perf); other rules and files were still checked.',
+    help: 'Please report it with the file (or a reduced copy) that triggers it; the other findings are still valid.',
+  },
+  'internal-error': {
+    title: 'EngineFailure',
+    level: 'error',
+    description: 'The engine failed on a file (a bug in pylint-perf); the file was skipped and the run went on.',
+    help: 'Please report it with the file (or a reduced copy) that triggers it.',
+  },
+  'too-large': {
+    title: 'FileTooLarge',
+    level: 'info',
+    description: 'A file is larger than the size limit; it was not analysed.',
+    help: 'Exclude generated or vendored files (`extend-exclude`).',
+  },
+  skipped: {
+    title: 'SpecialFile',
+    level: 'info',
+    description: 'A path is not a regular file (a FIFO, socket or device); it was not read.',
+    help: 'Nothing to do; exclude the path (`extend-exclude`) to silence the notice.',
+  },
+};
+
 /** Something the user should know about a file that did not stop the run. */
 export interface Notice {
   kind: NoticeKind;

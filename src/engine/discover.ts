@@ -28,7 +28,10 @@ export interface DiscoverOptions {
 }
 
 export interface Discovery {
+  /** Python sources, sorted. */
   files: string[];
+  /** Deployment and packaging files (see `deploymentFileKind`), sorted. */
+  deploymentFiles: string[];
   notices: Notice[];
 }
 
@@ -38,6 +41,42 @@ const GLOB_MAGIC = /[*?[\]{}]/;
 
 function isPythonSource(name: string): boolean {
   return name.endsWith('.py');
+}
+
+/**
+ * Files outside Python that say how the code is served, deployed or packaged: the input of the
+ * deployment rules. Recognised by name only; nothing is read during discovery.
+ */
+export type DeploymentFileKind = 'dockerfile' | 'compose' | 'procfile' | 'shell' | 'makefile' | 'yaml' | 'ini' | 'systemd' | 'conf' | 'requirements' | 'pyproject' | 'json-settings';
+
+export function deploymentFileKind(file: string): DeploymentFileKind | undefined {
+  const name = path.basename(file);
+  const lower = name.toLowerCase();
+  if (/^(dockerfile|containerfile)(\..+)?$/.test(lower) || lower.endsWith('.dockerfile')) return 'dockerfile';
+  if (/^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/.test(lower)) return 'compose';
+  if (/^procfile(\..+)?$/.test(lower)) return 'procfile';
+  if (lower.endsWith('.sh') || lower.endsWith('.bash')) return 'shell';
+  if (lower === 'makefile' || lower === 'gnumakefile' || lower.endsWith('.mk')) return 'makefile';
+  if (lower.endsWith('.yml') || lower.endsWith('.yaml')) return 'yaml';
+  if (lower.endsWith('.ini')) return 'ini';
+  if (lower.endsWith('.service')) return 'systemd';
+  // nginx, supervisord and others share `.conf`: the deployment reader tells them apart by content.
+  if (lower.endsWith('.conf') || (!lower.includes('.') && /^(sites-available|sites-enabled|conf\.d|nginx)$/.test(path.basename(path.dirname(file))))) return 'conf';
+  if (/^requirements.*\.(txt|in)$/.test(lower)) return 'requirements';
+  if (lower === 'pyproject.toml') return 'pyproject';
+  if (lower === 'zappa_settings.json' || (lower === 'config.json' && path.basename(path.dirname(file)) === '.chalice')) return 'json-settings';
+  return undefined;
+}
+
+/** The enclosing git work tree of `start` (a directory holding `.git`), if any. */
+export function findWorkTree(start: string): string | undefined {
+  let dir = start;
+  for (;;) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
 }
 
 /** Relative path with forward slashes, or undefined when `target` is not inside `base`. */
@@ -53,18 +92,7 @@ class GitignoreChain {
 
   constructor(start: string) {
     // Apply .gitignore files from the enclosing git work tree's root down; without one, from start.
-    let dir = start;
-    let top = start;
-    for (;;) {
-      if (existsSync(path.join(dir, '.git'))) {
-        top = dir;
-        break;
-      }
-      const parent = path.dirname(dir);
-      if (parent === dir) break;
-      dir = parent;
-    }
-    this.top = top;
+    this.top = findWorkTree(start) ?? start;
   }
 
   private async load(dir: string): Promise<Ignore | null> {
@@ -110,6 +138,7 @@ class GitignoreChain {
 export async function discoverFiles(options: DiscoverOptions): Promise<Discovery> {
   const notices: Notice[] = [];
   const found = new Map<string, string>(); // real path → path as discovered
+  const deployment = new Map<string, string>();
   const excluder = ignoreFactory().add([...options.exclude]);
   const gitignore = options.respectGitignore ? new GitignoreChain(options.root) : undefined;
   const visitedDirs = new Set<string>();
@@ -126,14 +155,14 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     return gitignore ? gitignore.ignored(abs, isDir) : false;
   };
 
-  const addFile = async (abs: string): Promise<void> => {
+  const addFile = async (abs: string, into = found): Promise<void> => {
     let real = abs;
     try {
       real = await fs.realpath(abs);
     } catch {
       // dangling link: reported when it is read
     }
-    if (!found.has(real)) found.set(real, abs);
+    if (!into.has(real)) into.set(real, abs);
   };
 
   const walk = async (dir: string, base: string): Promise<void> => {
@@ -177,6 +206,9 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
       } else if ((isFile || !entry.isDirectory()) && isPythonSource(entry.name)) {
         if (await excluded(abs, false, base)) continue;
         await addFile(abs);
+      } else if (isFile && deploymentFileKind(abs)) {
+        if (await excluded(abs, false, base)) continue;
+        await addFile(abs, deployment);
       }
     }
   };
@@ -194,7 +226,9 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
         const matches = await fg(given, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true });
         for (const m of matches.sort()) {
           const file = path.normalize(m);
-          if (isPythonSource(file) && !(await excluded(file, false, options.cwd))) await addFile(file);
+          if (await excluded(file, false, options.cwd)) continue;
+          if (isPythonSource(file)) await addFile(file);
+          else if (deploymentFileKind(file)) await addFile(file, deployment);
         }
         continue;
       }
@@ -205,10 +239,13 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
       await walk(abs, abs);
     } else {
       // Named explicitly: always checked, unless --force-exclude asks to apply the excludes.
+      // Any name that is not a known deployment file is read as Python (scripts without `.py`).
       if (options.forceExclude && (await excluded(abs, false, path.dirname(abs)))) continue;
-      await addFile(abs);
+      if (!isPythonSource(abs) && deploymentFileKind(abs)) await addFile(abs, deployment);
+      else await addFile(abs);
     }
   }
   const files = [...found.values()].sort();
-  return { files, notices };
+  const deploymentFiles = [...deployment.values()].sort();
+  return { files, deploymentFiles, notices };
 }

@@ -8,6 +8,7 @@
  *   → sqlalchemy.orm.Session()          (library model)
  */
 
+import type { DeploymentFileKind } from './discover.js';
 import type { ModuleFacts, QualifiedName, ScopeFact } from './python/facts.js';
 import { LIBRARY_ALIASES } from './python/library-model.js';
 
@@ -43,15 +44,23 @@ export interface ProjectFunction {
   scope: ScopeFact;
 }
 
+/** A deployment or packaging file of the project, known by name; read by the rules that need it. */
+export interface ProjectFile {
+  path: string;
+  kind: DeploymentFileKind;
+}
+
 export class Project {
   readonly modules: readonly ModuleFacts[];
+  readonly deploymentFiles: readonly ProjectFile[];
   private readonly byName = new Map<string, ModuleFacts>();
   private readonly bySuffix = new Map<string, ModuleFacts | null>();
   private readonly definitions = new Map<QualifiedName, ProjectFunction>();
   private readonly canonicalCache = new Map<QualifiedName, QualifiedName>();
 
-  constructor(modules: readonly ModuleFacts[]) {
+  constructor(modules: readonly ModuleFacts[], deploymentFiles: readonly ProjectFile[] = []) {
     this.modules = modules;
+    this.deploymentFiles = deploymentFiles;
     for (const m of modules) {
       if (!m.moduleName) continue;
       if (!this.byName.has(m.moduleName) || m.isPackage) this.byName.set(m.moduleName, m);

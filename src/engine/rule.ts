@@ -127,6 +127,26 @@ export function ruleMarkdown(rule: AnyRule): string {
   return parts.join('\n');
 }
 
+/** Where the generated documentation page of a rule lives, relative to the repository root. */
+export function ruleDocPath(rule: AnyRule): string {
+  return `docs/rules/${rule.code}-${rule.name}.md`;
+}
+
+/**
+ * The rule's documentation as plain text (SARIF `help.text`, for viewers without Markdown):
+ * the same page with headings, emphasis and code fences turned into plain lines.
+ */
+export function rulePlainText(rule: AnyRule): string {
+  return ruleMarkdown(rule)
+    .split('\n')
+    .filter((line) => !line.startsWith('```'))
+    .map((line) => line.replace(/^#+\s*/, '').replace(/\*\*([^*]+)\*\*/g, '$1').replace(/\[([^\]]+)\]\([^)]+\)/g, '$1'))
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+    .concat('\n');
+}
+
 export function camel(key: string): string {
   return key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 }

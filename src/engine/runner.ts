@@ -4,12 +4,12 @@
  * wrong becomes a Notice; only a bad configuration or bad arguments stop the run.
  */
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ignoreFactory from 'ignore';
 import { compareDiagnostics, severityRank, type Diagnostic, type Notice, type Severity } from './diagnostics.js';
 import { DEFAULT_EXCLUDES, defaultConfig, findConfigFile, loadConfig, ruleCodeLookup, type Config, type FailOn } from './config.js';
-import { discoverFiles } from './discover.js';
+import { deploymentFileKind, discoverFiles, findWorkTree, type Discovery } from './discover.js';
 import { moduleIdentity } from './modules.js';
 import { PythonParser } from './python/parser.js';
 import type { ModuleFacts, SuppressionFact } from './python/facts.js';
@@ -33,6 +33,13 @@ export interface CheckOptions {
   forceExclude?: boolean;
   respectGitignore?: boolean;
   reportUnusedSuppressions?: boolean;
+  /**
+   * When the paths are part of a project (pre-commit passes single files, users name `src/api`),
+   * the rest of the project is read too, so that cross-file facts (where a name comes from, which
+   * module is the app entry) are right; findings and notices are reported for the named paths
+   * only. Default true; false analyses the named paths alone.
+   */
+  projectContext?: boolean;
   /** Reuse a parser across runs (editor / watch mode); created and disposed here otherwise. */
   parser?: PythonParser;
 }
@@ -46,6 +53,8 @@ export interface CheckResult {
   activeRules: AnyRule[];
   /** True when a diagnostic is at or above the fail-on level. */
   failed: boolean;
+  /** The git work tree holding the project (where SARIF paths start), or the project root. */
+  workTree: string;
 }
 
 function commonAncestor(paths: string[]): string {
@@ -60,12 +69,19 @@ function commonAncestor(paths: string[]): string {
   return common.join(path.sep) || path.sep;
 }
 
-function gitRoot(start: string): string | undefined {
+const PROJECT_MARKERS = ['pyproject.toml', 'setup.cfg', 'setup.py'];
+
+/**
+ * The project a directory belongs to, without a pylint-perf configuration: the nearest directory
+ * with Python packaging metadata or a `.git`; failing both, the directory itself (never the
+ * current directory, which may be a home directory above many projects).
+ */
+function projectRootOf(start: string): string {
   let dir = start;
   for (;;) {
-    if (existsSync(path.join(dir, '.git'))) return dir;
+    if (existsSync(path.join(dir, '.git')) || PROJECT_MARKERS.some((m) => existsSync(path.join(dir, m)))) return dir;
     const parent = path.dirname(dir);
-    if (parent === dir) return undefined;
+    if (parent === dir) return start;
     dir = parent;
   }
 }
@@ -84,7 +100,7 @@ export function resolveConfig(options: Pick<CheckOptions, 'paths' | 'cwd' | 'con
   if (options.isolated) return defaultConfig(start);
   const file = findConfigFile(start);
   if (file) return loadConfig(file, options.rules);
-  return defaultConfig(gitRoot(start) ?? options.cwd);
+  return defaultConfig(projectRootOf(start));
 }
 
 /** The rules a run executes, from config and command line. */
@@ -105,35 +121,54 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const config = resolveConfig(options);
   const root = config.root;
   const active = selectRules(options.rules, config, options);
-  const reportUnused = options.reportUnusedSuppressions ?? config.reportUnusedSuppressions;
+  const ignoredSelectors = [...config.ignore, ...(options.ignore ?? [])];
+  const reportUnused =
+    (options.reportUnusedSuppressions ?? config.reportUnusedSuppressions) &&
+    config.severity[UNUSED_SUPPRESSION.code] !== 'off' &&
+    !ignoredSelectors.some((s) => s.toUpperCase() !== 'ALL' && selectorMatches(UNUSED_SUPPRESSION, s));
   const failOn = options.failOn ?? config.failOn;
 
-  const discovery = await discoverFiles({
-    paths: options.paths.length > 0 ? options.paths : ['.'],
+  const paths = options.paths.length > 0 ? options.paths : ['.'];
+  const discoveryOptions = {
     cwd: options.cwd,
     root,
     exclude: [...(config.exclude ?? DEFAULT_EXCLUDES), ...config.extendExclude, ...(options.extendExclude ?? [])],
     respectGitignore: options.respectGitignore ?? config.respectGitignore,
-    forceExclude: options.forceExclude ?? false,
-  });
+  };
+  const discovery = await discoverFiles({ ...discoveryOptions, paths, forceExclude: options.forceExclude ?? false });
   const notices: Notice[] = [...discovery.notices];
+
+  // The named paths are the targets; the rest of the project is context (read, never reported).
+  const targets = new Set([...discovery.files, ...discovery.deploymentFiles]);
+  let context: Discovery | undefined;
+  const coversRoot = paths.some((p) => {
+    const rel = path.relative(path.resolve(options.cwd, p), root);
+    return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  });
+  if (options.projectContext !== false && !coversRoot) {
+    context = await discoverFiles({ ...discoveryOptions, paths: [root], forceExclude: false });
+  }
+  const pythonFiles = union(discovery.files, context?.files);
+  const deploymentFiles = union(discovery.deploymentFiles, context?.deploymentFiles);
+  const isTarget = (file: string): boolean => targets.has(file);
 
   const parser = options.parser ?? (await PythonParser.create());
   const modules: ModuleFacts[] = [];
   try {
-    for (const file of discovery.files) {
+    for (const file of pythonFiles) {
       const source = await readSource(file);
+      const fileNotices = isTarget(file) ? notices : [];
       if (!source.ok) {
-        notices.push(source.notice);
+        fileNotices.push(source.notice);
         continue;
       }
-      notices.push(...source.notices);
+      fileNotices.push(...source.notices);
       const identity = moduleIdentity(file, root, config.src);
       try {
         const facts = parser.facts(source.text, { path: file, ...identity });
         if (facts.syntaxErrors.length > 0) {
           const first = facts.syntaxErrors[0];
-          notices.push({
+          fileNotices.push({
             kind: 'syntax-error',
             path: file,
             line: first.line,
@@ -142,7 +177,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         }
         modules.push(facts);
       } catch (error) {
-        notices.push({
+        fileNotices.push({
           kind: 'internal-error',
           path: file,
           message: `internal error while extracting facts (${(error as Error).message}); file skipped, the run went on — please report this`,
@@ -153,7 +188,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     if (!options.parser) parser.dispose();
   }
 
-  const project = new Project(modules);
+  const project = new Project(modules, deploymentFiles.map((file) => ({ path: file, kind: deploymentFileKind(file)! })));
+  const targetModules = modules.filter((m) => isTarget(m.path));
   const raw: Diagnostic[] = [];
   for (const rule of active) {
     const ruleOptions = { ...(rule.options?.defaults ?? {}), ...(config.ruleOptions[rule.code] ?? {}) };
@@ -167,7 +203,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       },
     });
     if (rule.checkModule) {
-      for (const module of modules) {
+      for (const module of targetModules) {
         try {
           rule.checkModule(module, contextFor(module.path));
         } catch (error) {
@@ -195,12 +231,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     codes: new Set(active.filter((r) => p.selectors.some((s) => selectorMatches(r, s))).map((r) => r.code)),
   }));
   const afterPerFile = raw.filter((d) => {
+    if (!isTarget(d.path)) return false;
     const rel = relativeInside(root, d.path);
     if (rel === undefined) return true;
     return !perFile.some((p) => p.codes.has(d.code) && p.matcher.ignores(rel));
   });
   const suppressionMap = new Map<string, SuppressionFact[]>();
-  for (const m of modules) if (m.suppressions.length > 0) suppressionMap.set(m.path, m.suppressions);
+  for (const m of targetModules) if (m.suppressions.length > 0) suppressionMap.set(m.path, m.suppressions);
   const outcome = applySuppressions(afterPerFile, suppressionMap, { codeOf });
   const diagnostics = outcome.kept;
   if (reportUnused) {
@@ -227,12 +264,27 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   return {
     diagnostics,
     notices,
-    filesChecked: modules.length,
+    filesChecked: targetModules.length + discovery.deploymentFiles.length,
     suppressedCount: outcome.suppressedCount,
     config,
     activeRules: reportUnused ? [...active, UNUSED_SUPPRESSION] : active,
     failed,
+    workTree: findWorkTree(root) ?? root,
   };
+}
+
+/** Targets plus context files, each real file once (a file may be reached through a link). */
+function union(targets: readonly string[], context: readonly string[] | undefined): string[] {
+  if (!context) return [...targets];
+  const real = (file: string): string => {
+    try {
+      return realpathSync(file);
+    } catch {
+      return file;
+    }
+  };
+  const seen = new Set(targets.map(real));
+  return [...targets, ...context.filter((f) => !seen.has(real(f)))].sort();
 }
 
 /** `ALL`, a rule name, a code or a code prefix (`PP`, `PP1`, `PP10`, `PP101`). */

@@ -1,5 +1,16 @@
-import type { Diagnostic, Notice } from '../engine/diagnostics.js';
+import type { Diagnostic, Notice, Severity } from '../engine/diagnostics.js';
 import type { AnyRule } from '../engine/rule.js';
+import type { Provenance } from '../engine/vcs.js';
+
+/** Who produced the report, for formats that say so (SARIF `tool.driver`). */
+export interface ToolInfo {
+  name: string;
+  version: string;
+  /** The project's home page. */
+  informationUri?: string;
+  /** A stable URL of a rule's documentation page (pinned to this version), when there is one. */
+  ruleHelpUri?: (rule: AnyRule) => string | undefined;
+}
 
 /** Everything a reporter may print: decided by the engine, only formatted by reporters. */
 export interface Report {
@@ -7,9 +18,19 @@ export interface Report {
   notices: readonly Notice[];
   filesChecked: number;
   suppressedCount: number;
+  /** The rules that ran. */
   rules: readonly AnyRule[];
+  /** Severities the configuration changed, by rule code. */
+  configuredSeverity?: Readonly<Record<string, Severity>>;
+  /** True when the run fails (exit 1). */
+  failed?: boolean;
+  /** Where relative paths in human output start. */
   cwd: string;
-  toolVersion: string;
-  /** Source text by absolute path, for code frames (optional). */
-  sourceLine?: (path: string, line: number) => string | undefined;
+  /** The root that machine formats make paths relative to (the repository's work tree). */
+  srcRoot?: string;
+  tool: ToolInfo;
+  /** The repository and commit analysed, when known. */
+  provenance?: Provenance;
+  /** A file's lines without terminators (code frames, fingerprints); undefined if unreadable. */
+  sourceLines?: (path: string) => readonly string[] | undefined;
 }

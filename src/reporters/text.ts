@@ -26,8 +26,8 @@ export function formatText(report: Report, options: TextOptions): string {
   for (const d of report.diagnostics) {
     const where = `${displayPath(d.path, report.cwd)}:${d.range.line}:${d.range.column}:`;
     out.push(`${c.bold(where)} ${severityColor[d.severity](c.bold(d.code))} ${c.dim(`[${d.rule}]`)} ${d.message}`);
-    if (options.showSource && report.sourceLine) {
-      const text = report.sourceLine(d.path, d.range.line);
+    if (options.showSource && report.sourceLines) {
+      const text = report.sourceLines(d.path)?.[d.range.line - 1];
       if (text !== undefined) {
         const gutter = String(d.range.line);
         const width = d.range.endLine === d.range.line ? Math.max(1, d.range.endColumn - d.range.column) : Math.max(1, text.length - d.range.column + 1);

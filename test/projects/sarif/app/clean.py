@@ -1,0 +1,5 @@
+import asyncio
+
+
+async def wait():
+    await asyncio.sleep(1)
