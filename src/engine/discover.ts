@@ -63,6 +63,8 @@ export function deploymentFileKind(file: string): DeploymentFileKind | undefined
   // nginx, supervisord and others share `.conf`: the deployment reader tells them apart by content.
   if (lower.endsWith('.conf') || (!lower.includes('.') && /^(sites-available|sites-enabled|conf\.d|nginx)$/.test(path.basename(path.dirname(file))))) return 'conf';
   if (/^requirements.*\.(txt|in)$/.test(lower)) return 'requirements';
+  // The `requirements/base.txt`, `requirements/prod.txt` layout.
+  if (/\.(txt|in)$/.test(lower) && path.basename(path.dirname(file)).toLowerCase() === 'requirements') return 'requirements';
   if (lower === 'pyproject.toml') return 'pyproject';
   if (lower === 'zappa_settings.json' || (lower === 'config.json' && path.basename(path.dirname(file)) === '.chalice')) return 'json-settings';
   return undefined;
