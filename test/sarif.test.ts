@@ -126,7 +126,7 @@ describe('SARIF 2.1.0', () => {
     expect(descriptors[notes[0].descriptor!.index!].id).toBe('syntax-error');
     // The configured severity of PP001 is recorded as an override of its default.
     expect(invocation.ruleConfigurationOverrides).toEqual([
-      { descriptor: { id: 'PP001', index: 1 }, configuration: { level: 'warning' } },
+      { descriptor: { id: 'PP001', index: log.runs[0].tool.driver.rules!.findIndex((r) => r.id === 'PP001') }, configuration: { level: 'warning' } },
     ]);
   });
 

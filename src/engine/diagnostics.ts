@@ -57,6 +57,7 @@ export type NoticeKind =
   | 'binary'
   | 'not-utf8'
   | 'syntax-error'
+  | 'unparsable'
   | 'rule-error'
   | 'internal-error'
   | 'too-large'
@@ -91,6 +92,12 @@ export const NOTICE_KINDS: Readonly<Record<NoticeKind, { title: string; level: S
     level: 'warning',
     description: 'A file has a syntax error; it was analysed as far as the parser could recover.',
     help: 'Fix the syntax error; findings after it may be missing.',
+  },
+  unparsable: {
+    title: 'UnreadableDeploymentFile',
+    level: 'warning',
+    description: 'A deployment file (YAML, TOML, nginx, Dockerfile) is malformed; it was read only in part or not at all.',
+    help: 'Fix the file (the message says where); findings that depend on it may be missing.',
   },
   'rule-error': {
     title: 'RuleFailure',

@@ -47,7 +47,7 @@ function isPythonSource(name: string): boolean {
  * Files outside Python that say how the code is served, deployed or packaged: the input of the
  * deployment rules. Recognised by name only; nothing is read during discovery.
  */
-export type DeploymentFileKind = 'dockerfile' | 'compose' | 'procfile' | 'shell' | 'makefile' | 'yaml' | 'ini' | 'systemd' | 'conf' | 'requirements' | 'pyproject' | 'json-settings';
+export type DeploymentFileKind = 'dockerfile' | 'compose' | 'procfile' | 'shell' | 'makefile' | 'yaml' | 'ini' | 'systemd' | 'conf' | 'requirements' | 'pyproject' | 'pipfile' | 'setup-cfg' | 'json-settings';
 
 export function deploymentFileKind(file: string): DeploymentFileKind | undefined {
   const name = path.basename(file);
@@ -55,7 +55,7 @@ export function deploymentFileKind(file: string): DeploymentFileKind | undefined
   if (/^(dockerfile|containerfile)(\..+)?$/.test(lower) || lower.endsWith('.dockerfile')) return 'dockerfile';
   if (/^(docker-)?compose(\.[\w.-]+)?\.ya?ml$/.test(lower)) return 'compose';
   if (/^procfile(\..+)?$/.test(lower)) return 'procfile';
-  if (lower.endsWith('.sh') || lower.endsWith('.bash')) return 'shell';
+  if (lower.endsWith('.sh') || lower.endsWith('.bash') || /^(docker-)?entrypoint$|^start(-server)?$|^prestart$/.test(lower)) return 'shell';
   if (lower === 'makefile' || lower === 'gnumakefile' || lower.endsWith('.mk')) return 'makefile';
   if (lower.endsWith('.yml') || lower.endsWith('.yaml')) return 'yaml';
   if (lower.endsWith('.ini')) return 'ini';
@@ -66,6 +66,8 @@ export function deploymentFileKind(file: string): DeploymentFileKind | undefined
   // The `requirements/base.txt`, `requirements/prod.txt` layout.
   if (/\.(txt|in)$/.test(lower) && path.basename(path.dirname(file)).toLowerCase() === 'requirements') return 'requirements';
   if (lower === 'pyproject.toml') return 'pyproject';
+  if (name === 'Pipfile') return 'pipfile';
+  if (lower === 'setup.cfg') return 'setup-cfg';
   if (lower === 'zappa_settings.json' || (lower === 'config.json' && path.basename(path.dirname(file)) === '.chalice')) return 'json-settings';
   return undefined;
 }

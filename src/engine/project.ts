@@ -8,6 +8,7 @@
  *   → sqlalchemy.orm.Session()          (library model)
  */
 
+import type { DeploymentModel } from '../deploy/model.js';
 import type { DeploymentFileKind } from './discover.js';
 import type { ModuleFacts, QualifiedName, ScopeFact } from './python/facts.js';
 import { LIBRARY_ALIASES } from './python/library-model.js';
@@ -53,14 +54,25 @@ export interface ProjectFile {
 export class Project {
   readonly modules: readonly ModuleFacts[];
   readonly deploymentFiles: readonly ProjectFile[];
+  /** Server invocations, Dockerfile stages, nginx configuration, dependencies: read from the deployment files. */
+  readonly deployment: DeploymentModel;
+  /** The project root (the configuration's directory, or the detected project directory). */
+  readonly root: string;
   private readonly byName = new Map<string, ModuleFacts>();
   private readonly bySuffix = new Map<string, ModuleFacts | null>();
   private readonly definitions = new Map<QualifiedName, ProjectFunction>();
   private readonly canonicalCache = new Map<QualifiedName, QualifiedName>();
 
-  constructor(modules: readonly ModuleFacts[], deploymentFiles: readonly ProjectFile[] = []) {
+  constructor(
+    modules: readonly ModuleFacts[],
+    deploymentFiles: readonly ProjectFile[] = [],
+    deployment: DeploymentModel = { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [] },
+    root = '/',
+  ) {
     this.modules = modules;
     this.deploymentFiles = deploymentFiles;
+    this.deployment = deployment;
+    this.root = root;
     for (const m of modules) {
       if (!m.moduleName) continue;
       if (!this.byName.has(m.moduleName) || m.isPackage) this.byName.set(m.moduleName, m);
@@ -87,6 +99,14 @@ export class Project {
   module(name: string): ModuleFacts | undefined {
     return this.byName.get(name) ?? this.bySuffix.get(name) ?? undefined;
   }
+
+  /** The module read from this file, if any. */
+  moduleAt(file: string): ModuleFacts | undefined {
+    this.byPath ??= new Map(this.modules.map((m) => [m.path, m]));
+    return this.byPath.get(file);
+  }
+
+  private byPath: Map<string, ModuleFacts> | undefined;
 
   /** A function or class defined in the project, by canonical qualified name. */
   definition(name: QualifiedName): ProjectFunction | undefined {

@@ -16,10 +16,12 @@ export interface RuleDocumentation {
   why: string;
   /** How to fix it (Markdown). */
   fix: string;
-  /** Python code the rule reports. */
+  /** Code the rule reports (Python unless `language` says otherwise). */
   bad: string;
   /** The same code, fixed. */
   good: string;
+  /** The language of the examples, for the Markdown code fences (default `python`). */
+  language?: string;
   /** Cases deliberately not reported (Markdown list items). */
   notFlagged?: string[];
 }
@@ -96,13 +98,13 @@ export function ruleMarkdown(rule: AnyRule): string {
     '',
     'Flagged:',
     '',
-    '```python',
+    `\`\`\`${d.language ?? 'python'}`,
     d.bad.trim(),
     '```',
     '',
     'Fixed:',
     '',
-    '```python',
+    `\`\`\`${d.language ?? 'python'}`,
     d.good.trim(),
     '```',
   ];

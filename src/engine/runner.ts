@@ -16,7 +16,8 @@ import type { ModuleFacts, SuppressionFact } from './python/facts.js';
 import { Project } from './project.js';
 import type { AnyRule, Finding, RuleContext } from './rule.js';
 import { readSource } from './source.js';
-import { applySuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
+import { applySuppressions, commentSuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
+import { readDeployment, type DeploymentSource } from '../deploy/read.js';
 
 export interface CheckOptions {
   paths: string[];
@@ -151,21 +152,28 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const pythonFiles = union(discovery.files, context?.files);
   const deploymentFiles = union(discovery.deploymentFiles, context?.deploymentFiles);
   const isTarget = (file: string): boolean => targets.has(file);
+  /** The text of a file, or undefined; its notices are reported when it is a target. */
+  const readText = async (file: string): Promise<string | undefined> => {
+    const source = await readSource(file);
+    const fileNotices = isTarget(file) ? notices : [];
+    if (!source.ok) {
+      fileNotices.push(source.notice);
+      return undefined;
+    }
+    fileNotices.push(...source.notices);
+    return source.text;
+  };
 
   const parser = options.parser ?? (await PythonParser.create());
   const modules: ModuleFacts[] = [];
   try {
     for (const file of pythonFiles) {
-      const source = await readSource(file);
+      const text = await readText(file);
+      if (text === undefined) continue;
       const fileNotices = isTarget(file) ? notices : [];
-      if (!source.ok) {
-        fileNotices.push(source.notice);
-        continue;
-      }
-      fileNotices.push(...source.notices);
       const identity = moduleIdentity(file, root, config.src);
       try {
-        const facts = parser.facts(source.text, { path: file, ...identity });
+        const facts = parser.facts(text, { path: file, ...identity });
         if (facts.syntaxErrors.length > 0) {
           const first = facts.syntaxErrors[0];
           fileNotices.push({
@@ -188,7 +196,24 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     if (!options.parser) parser.dispose();
   }
 
-  const project = new Project(modules, deploymentFiles.map((file) => ({ path: file, kind: deploymentFileKind(file)! })));
+  // Deployment files: read once here; rules see the model, never the files.
+  const deploymentSources: DeploymentSource[] = [];
+  const deploymentSuppressions = new Map<string, SuppressionFact[]>();
+  for (const file of deploymentFiles) {
+    const text = await readText(file);
+    if (text === undefined) continue;
+    deploymentSources.push({ path: file, kind: deploymentFileKind(file)!, text });
+    const suppressions = commentSuppressions(text);
+    if (suppressions.length > 0) deploymentSuppressions.set(file, suppressions);
+  }
+  const deployment = readDeployment(deploymentSources);
+  notices.push(...deployment.notices.filter((n) => isTarget(n.path)));
+  const project = new Project(
+    modules,
+    deploymentFiles.map((file) => ({ path: file, kind: deploymentFileKind(file)! })),
+    deployment.model,
+    root,
+  );
   const targetModules = modules.filter((m) => isTarget(m.path));
   const raw: Diagnostic[] = [];
   for (const rule of active) {
@@ -238,6 +263,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   });
   const suppressionMap = new Map<string, SuppressionFact[]>();
   for (const m of targetModules) if (m.suppressions.length > 0) suppressionMap.set(m.path, m.suppressions);
+  for (const [file, list] of deploymentSuppressions) if (isTarget(file)) suppressionMap.set(file, list);
   const outcome = applySuppressions(afterPerFile, suppressionMap, { codeOf });
   const diagnostics = outcome.kept;
   if (reportUnused) {

@@ -142,3 +142,21 @@ export function applySuppressions(
   }
   return { kept, suppressedCount, unused };
 }
+
+/**
+ * Suppression comments in a file that is not Python (Dockerfile, YAML, nginx, shell: all use `#`).
+ * A comment on its own line or after the code; `disable-next` covers the next line with content.
+ */
+export function commentSuppressions(text: string): SuppressionFact[] {
+  const found: SuppressionFact[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    const hash = line.indexOf('#');
+    if (hash < 0 || !/pylint-perf|noqa/i.test(line)) return;
+    const parsed = parseSuppressionComment(line.slice(hash));
+    if (!parsed) return;
+    const range = { line: i + 1, column: hash + 1, endLine: i + 1, endColumn: line.replace(/\r$/, '').length + 1 };
+    for (const p of parsed) found.push({ kind: p.kind, line: i + 1, targets: p.targets, range });
+  });
+  return resolveNextLineTargets(found, () => lines);
+}

@@ -6,8 +6,13 @@
 import type { AnyRule } from '../engine/rule.js';
 import { UNUSED_SUPPRESSION } from '../engine/suppressions.js';
 import { rule as PP101 } from './PP101-blocking-call-in-async.js';
+import { rule as PP301 } from './PP301-gunicorn-without-uvicorn-worker.js';
+import { rule as PP302 } from './PP302-server-keep-alive.js';
+import { rule as PP303 } from './PP303-nginx-upstream-keep-alive.js';
+import { rule as PP304 } from './PP304-pypy-without-gc-limit.js';
+import { rule as PP305 } from './PP305-single-sync-worker.js';
 
-export const RULES: readonly AnyRule[] = [PP101];
+export const RULES: readonly AnyRule[] = [PP101, PP301, PP302, PP303, PP304, PP305];
 
 /** Every diagnostic code the tool can emit: the rules plus the engine's own PP001. */
 export const ALL_DIAGNOSTIC_SOURCES: readonly AnyRule[] = [UNUSED_SUPPRESSION, ...RULES];

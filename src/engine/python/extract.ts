@@ -124,6 +124,7 @@ class FactExtractor {
   private readonly scopes: ScopeBuild[] = [];
   private readonly imports: ImportFact[] = [];
   private readonly calls: RawCall[] = [];
+  private readonly rawAssignments: { name: string; expr: Expr; text: string; range: SourceRange; valueRange: SourceRange }[] = [];
   private readonly suppressions: SuppressionFact[] = [];
   private readonly syntaxErrors: SourceRange[] = [];
   private futureAnnotations = false;
@@ -771,7 +772,11 @@ class FactExtractor {
           continue;
         }
       }
-      this.bindTarget(target, ctx, value ? this.expr(value, ctx.scope) : undefined, node.endIndex, annotation);
+      const valueExpr = value ? this.expr(value, ctx.scope) : undefined;
+      this.bindTarget(target, ctx, valueExpr, node.endIndex, annotation);
+      if (ctx.scope === 0 && t.type === 'identifier' && value && valueExpr) {
+        this.rawAssignments.push({ name: t.text, expr: valueExpr, text: value.text, range: rangeOf(t), valueRange: rangeOf(value) });
+      }
     }
   }
 
@@ -1147,6 +1152,7 @@ class FactExtractor {
       imports: this.imports,
       calls,
       symbols,
+      assignments: this.rawAssignments.map((a) => ({ name: a.name, value: this.valueFact(a.expr, a.text), range: a.range, valueRange: a.valueRange })),
       suppressions: this.suppressions,
       futureAnnotations: this.futureAnnotations,
       hasStarImport: this.hasStarImport,

@@ -114,6 +114,16 @@ export interface CallFact {
   conditional: boolean;
 }
 
+/** `name = value` at module level (configuration modules such as `gunicorn.conf.py` are read this way). */
+export interface AssignmentFact {
+  name: string;
+  value: ValueFact;
+  /** The target name. */
+  range: SourceRange;
+  /** The value expression (a call's range, to find its arguments among `calls`). */
+  valueRange: SourceRange;
+}
+
 export interface SuppressionFact {
   kind: 'line' | 'next-line' | 'file' | 'noqa';
   line: number;
@@ -135,6 +145,8 @@ export interface ModuleFacts {
    * (the name itself, `app.db.get_db`), constructor results (`boto3.client()`) and aliases.
    */
   symbols: Record<string, QualifiedName>;
+  /** Module-level assignments to a plain name, in source order. */
+  assignments: AssignmentFact[];
   suppressions: SuppressionFact[];
   futureAnnotations: boolean;
   hasStarImport: boolean;

@@ -1,0 +1,172 @@
+/**
+ * From a command line to the application-server commands in it. Shell text is split into words
+ * by `shell-quote`; `&&`/`;`/`|` chains, `cd dir`, `export X=1`, `X=1 cmd`, `sh -c "..."` and the
+ * usual wrappers (`exec`, `poetry run`, `uv run`, `python -m`, `ddtrace-run`, `tini --`, ...) are
+ * followed until a `gunicorn`, `uvicorn` or `fastapi` word is found.
+ */
+
+import path from 'node:path';
+import { parse as parseShell } from 'shell-quote';
+import { known, type DeployValue, type ServerProgram } from './model.js';
+
+export interface CommandContext {
+  environment: Record<string, DeployValue>;
+  workingDirectory?: string;
+}
+
+export interface ServerCommand {
+  program: ServerProgram;
+  /** The words after the program (`-k`, `uvicorn.workers.UvicornWorker`, `app.main:app`). */
+  args: string[];
+  /** The word that named the program, as written, and its index among all words of the text. */
+  programWord: string;
+  environment: Record<string, DeployValue>;
+  workingDirectory?: string;
+  pypy: boolean;
+}
+
+const SERVERS: Record<string, ServerProgram> = { gunicorn: 'gunicorn', uvicorn: 'uvicorn', fastapi: 'fastapi' };
+
+/** Wrappers that run the rest of the line: word → how many following words belong to the wrapper. */
+const PREFIX_WRAPPERS: Record<string, number> = {
+  exec: 0,
+  nohup: 0,
+  time: 0,
+  command: 0,
+  'ddtrace-run': 0,
+  'opentelemetry-instrument': 0,
+  'dumb-init': 0,
+  tini: 0,
+  'tini-static': 0,
+  gosu: 1,
+  'su-exec': 1,
+  chpst: 0,
+  'newrelic-admin': 1, // newrelic-admin run-program CMD
+  'scout-apm': 0,
+};
+
+/** `<tool> run CMD`. */
+const RUNNERS = new Set(['poetry', 'uv', 'pipenv', 'pdm', 'hatch', 'rye', 'conda', 'micromamba', 'pixi']);
+
+/** Runner options that take a value (so the value is not mistaken for the command). */
+const RUNNER_VALUE_OPTIONS = new Set(['--with', '--python', '-p', '--env', '-e', '--project', '--directory', '--package', '--group', '--extra', '-n', '--name', '--prefix', '--env-file']);
+
+const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh']);
+
+export type Word = string | { op: string } | { comment: string } | { pattern: string; op: 'glob' };
+
+/** Words of shell text. Parameter expansions are kept as `${NAME}` so their values stay unknown. */
+export function shellWords(text: string): Word[] {
+  const joined = text.replace(/\\\r?\n/g, ' ');
+  try {
+    return parseShell(joined, (name: string) => `\${${name}}`) as Word[];
+  } catch {
+    return joined.split(/\s+/).filter(Boolean);
+  }
+}
+
+/** Server commands in shell text (a RUN/CMD shell form, a Procfile line, a script line). */
+export function serverCommandsInShell(text: string, context: CommandContext): ServerCommand[] {
+  return serverCommandsInWords(shellWords(text), context);
+}
+
+/** Server commands in words already split (exec form, YAML lists, or the output of `shellWords`). */
+export function serverCommandsInWords(words: readonly Word[], context: CommandContext): ServerCommand[] {
+  return scanWords(words, context).commands;
+}
+
+/**
+ * Scans words for server commands, following the context through the chain: what `cd` and
+ * `export` change holds for the commands after them (and, in a script, for the next lines).
+ */
+export function scanWords(words: readonly Word[], context: CommandContext): { commands: ServerCommand[]; context: CommandContext } {
+  const found: ServerCommand[] = [];
+  let current: CommandContext = { environment: { ...context.environment }, workingDirectory: context.workingDirectory };
+  let simple: string[] = [];
+  const flush = (): void => {
+    if (simple.length > 0) current = simpleCommand(simple, current, found);
+    simple = [];
+  };
+  for (const w of words) {
+    if (typeof w === 'string') simple.push(w);
+    else if ('comment' in w) break;
+    else if ('pattern' in w) simple.push(w.pattern);
+    else flush();
+  }
+  flush();
+  return { commands: found, context: current };
+}
+
+/** One simple command: finds a server in it, or updates the context (`cd`, `export`). */
+function simpleCommand(input: string[], context: CommandContext, found: ServerCommand[]): CommandContext {
+  let words = [...input];
+  const environment = { ...context.environment };
+  const local: Record<string, DeployValue> = {};
+  // X=1 Y=2 cmd
+  while (words.length > 0 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0])) {
+    const [name, ...rest] = words.shift()!.split('=');
+    local[name] = known(rest.join('='));
+  }
+  if (words.length === 0) return { environment: { ...environment, ...local }, workingDirectory: context.workingDirectory };
+  if (words[0] === 'cd' && words.length >= 2) {
+    const dir = words[1];
+    const next = context.workingDirectory && !path.posix.isAbsolute(dir) ? path.posix.join(context.workingDirectory, dir) : dir;
+    return { environment, workingDirectory: next };
+  }
+  if (words[0] === 'export') {
+    for (const w of words.slice(1)) {
+      const eq = w.indexOf('=');
+      if (eq > 0) environment[w.slice(0, eq)] = known(w.slice(eq + 1));
+    }
+    return { environment, workingDirectory: context.workingDirectory };
+  }
+  const env = { ...environment, ...local };
+  let pypy = false;
+  for (let guard = 0; guard < 16 && words.length > 0; guard++) {
+    const head = path.posix.basename(words[0]);
+    const server = SERVERS[head];
+    if (server) {
+      found.push({ program: server, args: words.slice(1), programWord: words[0], environment: env, workingDirectory: context.workingDirectory, pypy });
+      return { environment, workingDirectory: context.workingDirectory };
+    }
+    if (head in PREFIX_WRAPPERS) {
+      words = words.slice(1 + PREFIX_WRAPPERS[head]);
+      if (head === 'newrelic-admin' && words[0] === 'run-program') words = words.slice(1);
+      while (words[0]?.startsWith('-')) words = words.slice(words[0] === '--' ? 1 : 1);
+      continue;
+    }
+    if (head === 'env') {
+      words = words.slice(1);
+      while (words.length > 0 && (words[0].startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]))) {
+        const eq = words[0].indexOf('=');
+        if (!words[0].startsWith('-') && eq > 0) env[words[0].slice(0, eq)] = known(words[0].slice(eq + 1));
+        words = words.slice(1);
+      }
+      continue;
+    }
+    if (RUNNERS.has(head)) {
+      const run = words.indexOf('run');
+      if (run < 0) return { environment, workingDirectory: context.workingDirectory };
+      words = words.slice(run + 1);
+      while (words.length > 0 && words[0].startsWith('-')) {
+        const option = words[0];
+        words = words.slice(RUNNER_VALUE_OPTIONS.has(option) && !option.includes('=') ? 2 : 1);
+      }
+      continue;
+    }
+    if (/^(python|pypy)(\d+(\.\d+)*)?$/.test(head)) {
+      pypy ||= head.startsWith('pypy');
+      const m = words.indexOf('-m');
+      if (m < 0 || m + 1 >= words.length) return { environment, workingDirectory: context.workingDirectory };
+      words = [words[m + 1], ...words.slice(m + 2)];
+      continue;
+    }
+    if (SHELLS.has(head)) {
+      const c = words.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w));
+      if (c >= 0 && c + 1 < words.length) serverCommandsInWords(shellWords(words[c + 1]), { environment: env, workingDirectory: context.workingDirectory }).forEach((s) => found.push(s));
+      return { environment, workingDirectory: context.workingDirectory };
+    }
+    break;
+  }
+  return { environment, workingDirectory: context.workingDirectory };
+}

@@ -1,0 +1,109 @@
+/**
+ * What deployment files say about how the code is served: server invocations, container images,
+ * nginx configuration. Plain data, read once by the engine (rules never read files) and handed to
+ * the project-level rules through `Project.deployment`.
+ */
+
+import type { SourceRange } from '../engine/diagnostics.js';
+
+/** Where something was written: a file and a range in it. */
+export interface SourceLocation {
+  path: string;
+  range: SourceRange;
+}
+
+/** A value from a deployment file: a literal, or `unknown` when it depends on the runtime (`${PORT}`, `$(nproc)`). */
+export type DeployValue = { known: true; value: string } | { known: false; text: string };
+
+export type ServerProgram = 'gunicorn' | 'uvicorn' | 'fastapi';
+
+/**
+ * One command that starts an application server, found in a Dockerfile, compose file, Procfile,
+ * shell script, Makefile, Kubernetes manifest, supervisord or systemd unit, or in Python
+ * (`uvicorn.run(...)`).
+ */
+export interface ServerInvocation {
+  program: ServerProgram;
+  /** `fastapi run` / `fastapi dev`; undefined for the other programs. */
+  subcommand?: string;
+  /** Options in the order written, long names without dashes (`worker-class`), values as written. */
+  options: InvocationOption[];
+  /** Positional arguments (the app target for gunicorn and uvicorn, a path for fastapi). */
+  positionals: string[];
+  /** Where the invocation is written (the program word, or the whole instruction). */
+  location: SourceLocation;
+  /** The kind of file it came from (dockerfile, compose, procfile, python...). */
+  source: string;
+  /** Working directory when known (Dockerfile WORKDIR, compose working_dir, `cd dir &&`), absolute. */
+  workingDirectory?: string;
+  /**
+   * The directory the working directory maps to in the project (the Docker build context for a
+   * container path), when known; the project root is used otherwise.
+   */
+  projectDirectory?: string;
+  /** Environment known at the invocation (Dockerfile ENV, compose environment, `X=1 cmd`, export). */
+  environment: Record<string, DeployValue>;
+  /** Runs under PyPy (`pypy3 -m gunicorn`). */
+  pypy: boolean;
+  /** The base image of the Dockerfile stage that runs it, when it comes from a Dockerfile. */
+  image?: string;
+}
+
+export interface InvocationOption {
+  /** Canonical long name without dashes: `worker-class`, `keep-alive`, `timeout-keep-alive`. */
+  name: string;
+  /** The value, or true for a flag. */
+  value: DeployValue | true;
+  /** As written (`-k`, `--worker-class=...`). */
+  text: string;
+}
+
+/** One stage of a Dockerfile (`FROM image AS name`). */
+export interface DockerStage {
+  path: string;
+  image: string;
+  name?: string;
+  location: SourceLocation;
+  /** ENV of this stage, including what it inherits from an earlier stage it is built FROM. */
+  environment: Record<string, DeployValue>;
+  /** Runs PyPy: `pypy` base image, or installs and runs `pypy3`. */
+  pypy: boolean;
+  isFinal: boolean;
+  /** The text of the ENTRYPOINT and CMD the stage runs (final stage only). */
+  command?: string;
+}
+
+/** An nginx directive with its arguments, position and children (for blocks). */
+export interface NginxDirective {
+  name: string;
+  args: string[];
+  location: SourceLocation;
+  block?: NginxDirective[];
+}
+
+/** A compose service or Kubernetes container: the environment a deployment gives an image. */
+export interface ServiceEnvironment {
+  path: string;
+  /** The Dockerfile the service builds (absolute), when it builds one. */
+  dockerfile?: string;
+  image?: string;
+  environment: Record<string, DeployValue>;
+}
+
+export interface DeploymentModel {
+  invocations: ServerInvocation[];
+  dockerStages: DockerStage[];
+  services: ServiceEnvironment[];
+  /** Top-level nginx configuration files (not included by another), with includes expanded in place. */
+  nginx: { path: string; directives: NginxDirective[] }[];
+  /** Dependency names per manifest file (requirements*.txt, pyproject.toml), lower-case. */
+  dependencies: { path: string; names: string[]; lines: Record<string, number> }[];
+}
+
+export function known(value: string): DeployValue {
+  return /\$/.test(value) ? { known: false, text: value } : { known: true, value };
+}
+
+export function valueText(v: DeployValue | true): string {
+  return v === true ? 'true' : v.known ? v.value : v.text;
+}

@@ -1,0 +1,231 @@
+/**
+ * The deployment model: command lines → server invocations, deployment files → the model, nginx
+ * fixtures checked by a real nginx, and malformed files that must become notices, never crashes.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { serverCommandsInShell } from '../src/deploy/command.js';
+import { parseArguments } from '../src/deploy/options.js';
+import { readDeployment } from '../src/deploy/read.js';
+import { cli, tempProject } from './helpers.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+describe('server commands in shell text', () => {
+  const programs = (text: string) => serverCommandsInShell(text, { environment: {} }).map((c) => [c.program, ...c.args].join(' '));
+
+  it.each([
+    ['gunicorn app:app -w 2', 'gunicorn app:app -w 2'],
+    ['exec gunicorn app:app', 'gunicorn app:app'],
+    ['python -m gunicorn app:app', 'gunicorn app:app'],
+    ['python3.12 -u -m uvicorn app:app', 'uvicorn app:app'],
+    ['/opt/venv/bin/python -m uvicorn app:app', 'uvicorn app:app'],
+    ['poetry run gunicorn app:app', 'gunicorn app:app'],
+    ['uv run --with uvloop uvicorn app:app', 'uvicorn app:app'],
+    ['pipenv run gunicorn app:app', 'gunicorn app:app'],
+    ['alembic upgrade head && exec uvicorn app:app', 'uvicorn app:app'],
+    ['cd /srv; gunicorn app:app', 'gunicorn app:app'],
+    ['sh -c "gunicorn app:app --bind 0.0.0.0:$PORT"', 'gunicorn app:app --bind 0.0.0.0:${PORT}'],
+    ['bash -lc \'exec uvicorn app:app\'', 'uvicorn app:app'],
+    ['gunicorn \\\n  --workers 2 \\\n  app:app', 'gunicorn --workers 2 app:app'],
+    ['ddtrace-run gunicorn app:app', 'gunicorn app:app'],
+    ['newrelic-admin run-program gunicorn app:app', 'gunicorn app:app'],
+    ['tini -- gunicorn app:app', 'gunicorn app:app'],
+    ['env PYTHONUNBUFFERED=1 gunicorn app:app', 'gunicorn app:app'],
+    ['fastapi run main.py --port 80', 'fastapi run main.py --port 80'],
+    ['gunicorn app:app | tee log.txt', 'gunicorn app:app'],
+    ['gunicorn app:app # a comment', 'gunicorn app:app'],
+  ])('%s', (text, expected) => {
+    expect(programs(text)).toEqual([expected]);
+  });
+
+  it.each(['pip install gunicorn', 'echo gunicorn app:app', 'python manage.py runserver', 'gunicornx app:app', ''])('finds nothing in %s', (text) => {
+    expect(programs(text)).toEqual([]);
+  });
+
+  it('follows cd, export and X=1 prefixes into the command', () => {
+    const [c] = serverCommandsInShell('cd src && export A=1 && B=2 gunicorn app:app', { environment: {} });
+    expect(c.workingDirectory).toBe('src');
+    expect(c.environment).toMatchObject({ A: { known: true, value: '1' }, B: { known: true, value: '2' } });
+  });
+});
+
+describe('server options', () => {
+  it('splits options and the target, with canonical names', () => {
+    expect(parseArguments('gunicorn', ['-w4', '-k', 'uvicorn.workers.UvicornWorker', '--keep-alive=75', '--preload', 'app.main:app'])).toEqual({
+      options: [
+        { name: 'workers', value: { known: true, value: '4' }, text: '-w4' },
+        { name: 'worker-class', value: { known: true, value: 'uvicorn.workers.UvicornWorker' }, text: '-k' },
+        { name: 'keep-alive', value: { known: true, value: '75' }, text: '--keep-alive=75' },
+        { name: 'preload', value: true, text: '--preload' },
+      ],
+      positionals: ['app.main:app'],
+    });
+    expect(parseArguments('uvicorn', ['--reload', 'app:app', '--timeout-keep-alive', '${KA}']).options[1]).toEqual({
+      name: 'timeout-keep-alive',
+      value: { known: false, text: '${KA}' },
+      text: '--timeout-keep-alive',
+    });
+    expect(parseArguments('fastapi', ['dev', 'main.py'])).toMatchObject({ subcommand: 'dev', positionals: ['main.py'] });
+  });
+});
+
+describe('deployment files', () => {
+  const read = (file: string, kind: Parameters<typeof readDeployment>[0][number]['kind'], text: string) => readDeployment([{ path: `/p/${file}`, kind, text }]);
+
+  it('Dockerfile: only the final stage, ENV and WORKDIR, ENTRYPOINT + CMD', () => {
+    const { model } = read(
+      'Dockerfile',
+      'dockerfile',
+      'FROM python:3.12 AS build\nCMD ["uvicorn", "x:y"]\nFROM pypy:3.10\nENV A=1 GUNICORN_CMD_ARGS="--keep-alive 75"\nWORKDIR /srv\nWORKDIR app\nENTRYPOINT ["gunicorn"]\nCMD ["app:app"]\n',
+    );
+    expect(model.invocations).toHaveLength(1);
+    const [i] = model.invocations;
+    expect(i).toMatchObject({ program: 'gunicorn', positionals: ['app:app'], workingDirectory: '/srv/app', pypy: true, image: 'pypy:3.10' });
+    expect(i.environment.GUNICORN_CMD_ARGS).toEqual({ known: true, value: '--keep-alive 75' });
+    expect(model.dockerStages.map((s) => [s.image, s.isFinal, s.pypy])).toEqual([
+      ['python:3.12', false, false],
+      ['pypy:3.10', true, true],
+    ]);
+  });
+
+  it('compose: string, list and folded commands, environment as map and list', () => {
+    const { model, notices } = read(
+      'docker-compose.yml',
+      'compose',
+      'services:\n  a:\n    image: x\n    command: uvicorn a:app\n    environment: [X=1]\n  b:\n    image: x\n    command: ["gunicorn", "b:app"]\n    environment:\n      Y: "2"\n  c:\n    image: x\n    command: >\n      gunicorn\n      c:app\n',
+    );
+    expect(notices).toEqual([]);
+    expect(model.invocations.map((i) => [i.program, i.positionals[0], i.location.range.line])).toEqual([
+      ['uvicorn', 'a:app', 4],
+      ['gunicorn', 'b:app', 8],
+      ['gunicorn', 'c:app', 14],
+    ]);
+    expect(model.invocations[0].environment.X).toEqual({ known: true, value: '1' });
+    expect(model.invocations[1].environment.Y).toEqual({ known: true, value: '2' });
+  });
+
+  it('YAML with CloudFormation tags parses; a billion-laughs alias bomb is not expanded', () => {
+    const tags = read('template.yaml', 'yaml', 'Resources:\n  Fn:\n    Type: AWS::Serverless::Function\n    Properties:\n      CodeUri: !Sub "${AWS::StackName}"\n      Role: !GetAtt Role.Arn\n');
+    expect(tags.notices).toEqual([]);
+    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 0; i < 9; i++) bomb.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`);
+    bomb.push('services:\n  s:\n    image: x\n    command: *j');
+    const started = Date.now();
+    const out = read('docker-compose.yml', 'compose', bomb.join('\n'));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(out.model.invocations).toEqual([]);
+  });
+
+  it('malformed files become notices, never exceptions', () => {
+    expect(read('docker-compose.yml', 'compose', 'services:\n  a: [unclosed\n').notices[0]).toMatchObject({ kind: 'unparsable', message: expect.stringMatching(/^YAML: /) });
+    expect(read('nginx.conf', 'conf', 'http {\n  server {\n    listen 80;\n').notices[0]).toMatchObject({ kind: 'unparsable', line: 4, message: expect.stringMatching(/expecting "}"/) });
+    expect(read('nginx.conf', 'conf', 'server { listen 80; }\n}\n').notices[0]).toMatchObject({ kind: 'unparsable', line: 2 });
+    expect(read('pyproject.toml', 'pyproject', '[project\nname=').notices[0]).toMatchObject({ kind: 'unparsable', message: expect.stringMatching(/^TOML: /) });
+    const weird = read('Dockerfile', 'dockerfile', 'FROBNICATE all\nFROM\nCMD\nCMD []\nCMD ["unterminated\nENTRYPOINT [1, 2]\n');
+    expect(weird.notices).toEqual([]);
+    expect(weird.model.invocations).toEqual([]);
+  });
+
+  it('nginx include loops are cut with a notice', () => {
+    const { model, notices } = readDeployment([
+      { path: '/p/nginx/nginx.conf', kind: 'conf', text: 'http { include conf.d/*.conf; }\n' },
+      { path: '/p/nginx/conf.d/a.conf', kind: 'conf', text: 'server { include conf.d/b.conf; listen 80; }\n' },
+      { path: '/p/nginx/conf.d/b.conf', kind: 'conf', text: 'location / { include conf.d/a.conf; proxy_pass http://x; }\n' },
+    ]);
+    expect(model.nginx.map((n) => n.path)).toEqual(['/p/nginx/nginx.conf']);
+    expect(notices.some((n) => /include loop/.test(n.message))).toBe(true);
+  });
+});
+
+describe('the deployment rules through the CLI', () => {
+  it('a misspelt gunicorn setting is named in the message', async () => {
+    const dir = tempProject({
+      'pylint-perf.json': JSON.stringify({ select: ['PP302'] }),
+      'svc.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      'gunicorn.conf.py': 'worker_class = "uvicorn.workers.UvicornWorker"\nkeep_alive = 75\n',
+      'Procfile': 'web: gunicorn svc:app\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    const [d] = JSON.parse(r.stdout) as { message: string; related: { path: string; line: number }[] }[];
+    expect(d.message).toMatch(/`keep_alive` in its config file is not a gunicorn setting/);
+    expect(d.related[0]).toMatchObject({ path: 'gunicorn.conf.py', line: 2 });
+  });
+
+  it('a target that cannot be resolved, without dependencies, is not reported', async () => {
+    const dir = tempProject({ Procfile: 'web: gunicorn nowhere:app\n' });
+    expect((await cli(['check', '.', '--format', 'json'], dir)).stdout).toBe('[]\n');
+  });
+
+  it('suppression comments work in deployment files', async () => {
+    const dir = tempProject({
+      'svc.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      Dockerfile: 'FROM python:3.12\n# pylint-perf: disable-next=PP301\nCMD ["gunicorn", "svc:app"]\n',
+      'docker-compose.yml': 'services:\n  a:\n    image: x\n    command: uvicorn svc:app  # noqa: PP302\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+
+  it('a file named on the command line is checked with the rest of the project as context', async () => {
+    const dir = tempProject({
+      'app/__init__.py': '',
+      'app/main.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
+      Dockerfile: 'FROM python:3.12\nCMD ["gunicorn", "app.main:app"]\n',
+    });
+    const r = await cli(['check', 'Dockerfile', '--format', 'json'], dir);
+    expect((JSON.parse(r.stdout) as { code: string }[]).map((d) => d.code)).toEqual(['PP301']);
+  });
+});
+
+function nginxAvailable(): boolean {
+  return spawnSync('nginx', ['-v']).status === 0;
+}
+
+function nginxFixtures(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir)) {
+    const p = path.join(dir, entry);
+    if (statSync(p).isDirectory()) out.push(...nginxFixtures(p));
+    else if (p.endsWith('.conf') && /^\s*(http|server|events)\b/m.test(readFileSync(p, 'utf8'))) out.push(p);
+  }
+  return out;
+}
+
+describe('nginx fixtures are real configurations', () => {
+  const available = nginxAvailable();
+  if (!available && process.env.CI) throw new Error('nginx is not installed; .ci/run installs it (apt-get install nginx)');
+  if (!available) console.warn('nginx not installed: skipping `nginx -t` of the fixtures (apt-get install nginx)');
+
+  const nginxT = (config: string, prefix: string) =>
+    spawnSync('nginx', ['-t', '-q', '-e', 'stderr', '-p', `${prefix}/`, '-c', config, '-g', `pid ${prefix}/nginx.pid;`], { encoding: 'utf8' });
+
+  const files = [...nginxFixtures(path.join(HERE, 'fixtures')), ...nginxFixtures(path.join(HERE, '..', 'examples'))];
+  it('there are nginx fixtures', () => expect(files.length).toBeGreaterThanOrEqual(3));
+
+  it.runIf(available).each(files.map((f) => [path.relative(HERE, f), f]))('nginx -t accepts %s', (_, file) => {
+    const prefix = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-nginx-'));
+    const text = readFileSync(file, 'utf8');
+    let config = file;
+    if (!/^\s*events\b/m.test(text)) {
+      // Included by a main configuration next to it: checked as part of that one.
+      if (existsSync(path.join(path.dirname(path.dirname(file)), 'nginx.conf'))) return;
+      config = path.join(prefix, 'wrapper.conf');
+      writeFileSync(config, `events {}\nhttp {\n    include ${file};\n}\n`);
+    }
+    const r = nginxT(config, prefix);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+  });
+
+  it.runIf(available)('and nginx -t is not vacuous: it rejects a broken one', () => {
+    const prefix = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-nginx-'));
+    const config = path.join(prefix, 'broken.conf');
+    writeFileSync(config, 'events {}\nhttp { server { location / { proxy_pass http://127.0.0.1:1; } }\n');
+    expect(nginxT(config, prefix).status).not.toBe(0);
+  });
+});
