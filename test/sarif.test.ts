@@ -111,6 +111,13 @@ describe('SARIF 2.1.0', () => {
     const uris = resultsOf(log).map((r) => r.locations![0].physicalLocation!.artifactLocation!.uri);
     expect(uris).toContain('app/main.py');
     expect(uris).toContain('app/legacy%20views.py');
+    // A finding in a deployment file is an ordinary result with its own location and related app.
+    const docker = resultsOf(log).find((r) => r.ruleId === 'PP301')!;
+    expect(docker.locations![0].physicalLocation).toMatchObject({
+      artifactLocation: { uri: 'Dockerfile', uriBaseId: '%SRCROOT%' },
+      region: { startLine: 4, startColumn: 7, snippet: { text: 'gunicorn' } },
+    });
+    expect(docker.relatedLocations![0].physicalLocation!.artifactLocation!.uri).toBe('app/main.py');
     const { originalUriBaseIds, ...rest } = log.runs[0];
     expect(originalUriBaseIds?.['%SRCROOT%']?.uri).toContain(path.basename(dir));
     expect(JSON.stringify(rest)).not.toContain(dir); // the only absolute path is the root's
