@@ -126,6 +126,8 @@ describe('deployment files', () => {
     expect(read('nginx.conf', 'conf', 'http {\n  server {\n    listen 80;\n').notices[0]).toMatchObject({ kind: 'unparsable', line: 4, message: expect.stringMatching(/expecting "}"/) });
     expect(read('nginx.conf', 'conf', 'server { listen 80; }\n}\n').notices[0]).toMatchObject({ kind: 'unparsable', line: 2 });
     expect(read('pyproject.toml', 'pyproject', '[project\nname=').notices[0]).toMatchObject({ kind: 'unparsable', message: expect.stringMatching(/^TOML: /) });
+    // A `.conf` that is not nginx (ld.so.conf's `include` has no `;`) is not read as nginx.
+    expect(read('ld.so.conf', 'conf', 'include /etc/ld.so.conf.d/*.conf\n').notices).toEqual([]);
     const weird = read('Dockerfile', 'dockerfile', 'FROBNICATE all\nFROM\nCMD\nCMD []\nCMD ["unterminated\nENTRYPOINT [1, 2]\n');
     expect(weird.notices).toEqual([]);
     expect(weird.model.invocations).toEqual([]);

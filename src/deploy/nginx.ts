@@ -119,5 +119,5 @@ export function parseNginx(path: string, text: string): NginxParse {
 
 /** Looks like an nginx file (rather than supervisord or another `.conf`). */
 export function looksLikeNginx(text: string): boolean {
-  return /^\s*(http|server|upstream|location|events|stream)\b[^;\n]*\{/m.test(text) || /^\s*(proxy_pass|listen|server_name|include)\s/m.test(text);
+  return /^\s*(http|server|upstream|location|events|stream)\b[^;\n]*\{/m.test(text) || /^\s*(proxy_pass|listen|server_name|include)\s[^\n]*;\s*(#.*)?$/m.test(text);
 }
