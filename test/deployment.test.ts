@@ -144,6 +144,67 @@ describe('deployment files', () => {
   });
 });
 
+describe('Lambda descriptors', () => {
+  const read = (file: string, kind: Parameters<typeof readDeployment>[0][number]['kind'], text: string) => readDeployment([{ path: `/p/${file}`, kind, text }]);
+
+  it('SAM: Globals give Handler and Runtime; non-Python and image functions are skipped; tags parse', () => {
+    const { model, notices } = read(
+      'template.yaml',
+      'yaml',
+      [
+        'Globals:',
+        '  Function:',
+        '    Runtime: python3.12',
+        '    Handler: main.lambda_handler',
+        'Resources:',
+        '  A:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties:',
+        '      CodeUri: src/a/',
+        '      Role: !GetAtt Role.Arn',
+        '  B:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: {CodeUri: src/b, Handler: app.run, Environment: {Variables: {X: !Ref Y}}}',
+        '  Node:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: {CodeUri: src/n, Handler: index.handler, Runtime: nodejs20.x}',
+        '  Image:',
+        '    Type: AWS::Serverless::Function',
+        '    Properties: {PackageType: Image}',
+      ].join('\n'),
+    );
+    expect(notices).toEqual([]);
+    expect(model.lambdaDescriptors.map((d) => [d.name, d.handler, d.codeDirectory, d.source, d.location.range.line])).toEqual([
+      ['A', 'main.lambda_handler', '/p/src/a', 'sam', 4],
+      ['B', 'app.run', '/p/src/b', 'sam', 13],
+    ]);
+  });
+
+  it('CloudFormation JSON, serverless.yml with module, Zappa, Chalice', () => {
+    const cfn = read('stack.template.json', 'json-settings', JSON.stringify({ Resources: { Fn: { Type: 'AWS::Lambda::Function', Properties: { Handler: 'index.handler', Runtime: 'python3.12', Code: 'lambda/' } } } }, null, 2));
+    expect(cfn.model.lambdaDescriptors).toMatchObject([{ handler: 'index.handler', codeDirectory: '/p/lambda', source: 'cloudformation', location: { range: { line: 6 } } }]);
+    const sls = read('serverless.yml', 'yaml', 'service: s\nprovider: {name: aws, runtime: python3.11}\nfunctions:\n  f:\n    handler: handler.main\n    module: api\n  g:\n    handler: ${self:custom.h}\n');
+    expect(sls.model.lambdaDescriptors).toMatchObject([{ name: 'f', handler: 'handler.main', codeDirectory: '/p/api', source: 'serverless' }]);
+    const zappa = read('zappa_settings.json', 'json-settings', '{"prod": {"app_function": "api.app", "lambda_handler": "tasks.run"}, "dev": {"app_function": "api.app"}}');
+    expect(zappa.model.lambdaDescriptors.map((d) => [d.handler, d.moduleOnly ?? false])).toEqual([
+      ['tasks.run', false],
+      ['api.app', true],
+    ]);
+    expect(readDeployment([{ path: '/p/svc/.chalice/config.json', kind: 'json-settings', text: '{}' }]).model.chaliceApps).toEqual(['/p/svc']);
+  });
+
+  it('a template with an alias bomb is refused with a notice, quickly', () => {
+    const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
+    for (let i = 0; i < 8; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`);
+    lines.push('Resources:', '  Fn:', '    Type: AWS::Serverless::Function', '    Properties: {Handler: app.h, Tags: *i}');
+    const started = Date.now();
+    const { model, notices } = read('template.yaml', 'yaml', lines.join('\n'));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(model.lambdaDescriptors).toEqual([]);
+    expect(notices[0]).toMatchObject({ kind: 'unparsable', message: expect.stringMatching(/alias/i) });
+  });
+});
+
 describe('the deployment rules through the CLI', () => {
   it('a misspelt gunicorn setting is named in the message', async () => {
     const dir = tempProject({

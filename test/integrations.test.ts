@@ -148,6 +148,8 @@ describe('.pre-commit-hooks.yaml', () => {
     'deploy/app.service',
     'supervisord.conf',
     'zappa_settings.json',
+    'template.json',
+    'infra/stack.template.json',
   ])('selects %s, which discovery also reads', (file) => {
     expect(files.test(file)).toBe(true);
     expect(file.endsWith('.py') || deploymentFileKind(file) !== undefined).toBe(true);

@@ -92,7 +92,7 @@ describe('SARIF 2.1.0', () => {
       expect(rule.fullDescription?.text).toBeTruthy();
       expect(rule.help?.text).toBeTruthy();
       expect(rule.help?.markdown).toContain(`# ${rule.id}`);
-      expect(rule.helpUri).toMatch(new RegExp(`^https://.*/docs/rules/${rule.id}-[a-z-]+\\.md$`));
+      expect(rule.helpUri).toMatch(new RegExp(`^https://.*/docs/rules/${rule.id}-[a-z0-9-]+\\.md$`));
       expect(['error', 'warning', 'note']).toContain(rule.defaultConfiguration?.level);
       expect(rule.properties?.tags?.length).toBeGreaterThan(0);
       expect(['very-high', 'high', 'medium', 'low']).toContain(rule.properties?.precision);

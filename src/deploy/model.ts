@@ -90,6 +90,24 @@ export interface ServiceEnvironment {
   environment: Record<string, DeployValue>;
 }
 
+/**
+ * A Lambda function named by a deployment descriptor: SAM/CloudFormation, Serverless Framework,
+ * Zappa (the CDK and Chalice are read from Python, see lambda.ts).
+ */
+export interface LambdaDescriptor {
+  /** As written: `app.lambda_handler`, `src/handler.main`. */
+  handler: string;
+  /** The function's code directory (absolute): `CodeUri`, the Serverless service or `module`. */
+  codeDirectory: string;
+  /** Where the handler is named. */
+  location: SourceLocation;
+  source: 'sam' | 'cloudformation' | 'serverless' | 'zappa';
+  /** Logical id or function name. */
+  name?: string;
+  /** Only the module is Lambda code (Zappa's `app_function`: a WSGI app behind Zappa's handler). */
+  moduleOnly?: boolean;
+}
+
 export interface DeploymentModel {
   invocations: ServerInvocation[];
   dockerStages: DockerStage[];
@@ -97,7 +115,10 @@ export interface DeploymentModel {
   /** Top-level nginx configuration files (not included by another), with includes expanded in place. */
   nginx: { path: string; directives: NginxDirective[] }[];
   /** Dependency names per manifest file (requirements*.txt, pyproject.toml), lower-case. */
-  dependencies: { path: string; names: string[]; lines: Record<string, number> }[];
+  dependencies: { path: string; names: string[]; ranges: Record<string, SourceRange> }[];
+  lambdaDescriptors: LambdaDescriptor[];
+  /** Directories holding a `.chalice/config.json` (Chalice apps). */
+  chaliceApps: string[];
 }
 
 export function known(value: string): DeployValue {

@@ -12,7 +12,8 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type N
 import type { Notice } from '../engine/diagnostics.js';
 import type { DeploymentFileKind } from '../engine/discover.js';
 import { scanWords, shellWords, type CommandContext, type ServerCommand, type Word } from './command.js';
-import { known, type DeploymentModel, type DeployValue, type DockerStage, type NginxDirective, type ServerInvocation, type ServiceEnvironment } from './model.js';
+import { known, type DeploymentModel, type DeployValue, type DockerStage, type LambdaDescriptor, type NginxDirective, type ServerInvocation, type ServiceEnvironment } from './model.js';
+import { lambdaDescriptors } from './lambda-descriptors.js';
 import { looksLikeNginx, parseNginx } from './nginx.js';
 import { parseCommand } from './options.js';
 import { LineIndex } from './text.js';
@@ -26,7 +27,7 @@ export interface DeploymentSource {
 const MAX_INCLUDE_DEPTH = 16;
 
 export function readDeployment(files: readonly DeploymentSource[]): { model: DeploymentModel; notices: Notice[] } {
-  const model: DeploymentModel = { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [] };
+  const model: DeploymentModel = { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] };
   const notices: Notice[] = [];
   const nginxFiles = new Map<string, NginxDirective[]>();
   const dockerfileInvocations = new Map<string, ServerInvocation[]>();
@@ -44,9 +45,25 @@ export function readDeployment(files: readonly DeploymentSource[]): { model: Dep
           if (final) dockerfileStage.set(file.path, final);
           break;
         }
+        case 'json-settings': {
+          if (path.basename(file.path) === 'config.json' && path.basename(path.dirname(file.path)) === '.chalice') {
+            model.chaliceApps.push(path.dirname(path.dirname(file.path)));
+            break;
+          }
+          let doc: unknown;
+          try {
+            doc = JSON.parse(file.text);
+          } catch (error) {
+            notices.push({ kind: 'unparsable', path: file.path, message: `JSON: ${(error as Error).message}; not read` });
+            break;
+          }
+          model.lambdaDescriptors.push(...lambdaDescriptors(doc, file.path, file.text));
+          break;
+        }
         case 'compose':
         case 'yaml': {
           const out = readYaml(file, notices);
+          model.lambdaDescriptors.push(...out.lambdas);
           model.invocations.push(...out.invocations);
           composeServices.push(...out.services);
           break;
@@ -68,14 +85,14 @@ export function readDeployment(files: readonly DeploymentSource[]): { model: Dep
           } else model.invocations.push(...readUnitFile(file));
           break;
         case 'requirements':
-          model.dependencies.push({ path: file.path, names: requirementNames(file.text), lines: {} });
+          model.dependencies.push({ path: file.path, names: requirementNames(file.text), ranges: {} });
           break;
         case 'pyproject':
         case 'pipfile':
-          model.dependencies.push({ path: file.path, names: tomlDependencyNames(file, notices), lines: {} });
+          model.dependencies.push({ path: file.path, names: tomlDependencyNames(file, notices), ranges: {} });
           break;
         case 'setup-cfg':
-          model.dependencies.push({ path: file.path, names: setupCfgNames(file.text), lines: {} });
+          model.dependencies.push({ path: file.path, names: setupCfgNames(file.text), ranges: {} });
           break;
         default:
           break;
@@ -109,9 +126,13 @@ export function readDeployment(files: readonly DeploymentSource[]): { model: Dep
   for (const d of model.dependencies) {
     const lines = (texts.get(d.path) ?? '').split('\n');
     for (const name of d.names) {
-      const pattern = new RegExp(`(^|[\\s"'\\[])${name.replace(/-/g, '[-_.]')}(?![A-Za-z0-9_-])`, 'i');
-      const index = lines.findIndex((l) => pattern.test(l));
-      if (index >= 0) d.lines[name] ??= index + 1;
+      const pattern = new RegExp(`(^|[\\s"'\\[])(${name.replace(/-/g, '[-_.]')})(?![A-Za-z0-9_-])`, 'i');
+      for (let i = 0; i < lines.length && !d.ranges[name]; i++) {
+        const m = pattern.exec(lines[i]);
+        if (!m || lines[i].trimStart().startsWith('#')) continue;
+        const column = m.index + m[1].length + 1;
+        d.ranges[name] = { line: i + 1, column, endLine: i + 1, endColumn: column + m[2].length };
+      }
     }
   }
   model.nginx = expandNginx(nginxFiles, notices);
@@ -285,7 +306,8 @@ function expandEnv(value: string, environment: Record<string, DeployValue>): Dep
 // ---------------------------------------------------------------------------------------------
 // YAML: compose files and Kubernetes manifests
 
-function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: ServerInvocation[]; services: (ServiceEnvironment & { hasCommand: boolean })[] } {
+function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: ServerInvocation[]; services: (ServiceEnvironment & { hasCommand: boolean })[]; lambdas: LambdaDescriptor[] } {
+  const lambdas: LambdaDescriptor[] = [];
   const lineCounter = new LineCounter();
   const lines = new LineIndex(file.text);
   const invocations: ServerInvocation[] = [];
@@ -300,6 +322,15 @@ function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: Ser
     }
     const top = doc.contents;
     if (!isMap(top)) continue;
+    // SAM / CloudFormation templates and serverless.yml: read as data (aliases bounded).
+    if (top.has('Resources') || (top.has('functions') && (top.has('service') || top.has('provider')))) {
+      try {
+        lambdas.push(...lambdaDescriptors(doc.toJS({ maxAliasCount: 1000 }), file.path, file.text));
+      } catch (error) {
+        notices.push({ kind: 'unparsable', path: file.path, message: `YAML: ${(error as Error).message.split('\n')[0]}; not read` });
+      }
+      continue;
+    }
     const servicesNode = top.get('services', true) as YamlNode | undefined;
     if (file.kind === 'compose' || (isMap(servicesNode) && servicesNode.items.some((i) => isMap(i.value) && (i.value.has('image') || i.value.has('build'))))) {
       if (!isMap(servicesNode)) continue;
@@ -359,7 +390,7 @@ function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: Ser
       );
     });
   }
-  return { invocations, services };
+  return { invocations, services, lambdas };
 }
 
 function visitContainers(node: unknown, depth: number, visit: (container: YAMLMap) => void): void {

@@ -399,8 +399,8 @@ export function asgiServerTarget(project: Project, invocation: ServerInvocation)
 }
 
 /** Is the project's dependency list ASGI-only (an ASGI framework, no WSGI one)? */
-export function dependenciesAreAsgiOnly(project: Project, near: string): { asgi: string; path: string; line: number } | undefined {
-  let asgi: { asgi: string; path: string; line: number } | undefined;
+export function dependenciesAreAsgiOnly(project: Project, near: string): { asgi: string; path: string; range: SourceRange } | undefined {
+  let asgi: { asgi: string; path: string; range: SourceRange } | undefined;
   // The manifests of the directory the invocation is in and of its parents; all of them when none is.
   const dir = path.dirname(near);
   const enclosing = project.deployment.dependencies.filter((m) => {
@@ -410,7 +410,7 @@ export function dependenciesAreAsgiOnly(project: Project, near: string): { asgi:
   for (const manifest of enclosing.length > 0 ? enclosing : project.deployment.dependencies) {
     for (const name of manifest.names) {
       if (WSGI_FRAMEWORK_PACKAGES.includes(name)) return undefined;
-      if (!asgi && ASGI_FRAMEWORK_PACKAGES.includes(name)) asgi = { asgi: name, path: manifest.path, line: manifest.lines[name] ?? 1 };
+      if (!asgi && ASGI_FRAMEWORK_PACKAGES.includes(name)) asgi = { asgi: name, path: manifest.path, range: manifest.ranges[name] ?? { line: 1, column: 1, endLine: 1, endColumn: 1 } };
     }
   }
   return asgi;

@@ -68,7 +68,7 @@ export function deploymentFileKind(file: string): DeploymentFileKind | undefined
   if (lower === 'pyproject.toml') return 'pyproject';
   if (name === 'Pipfile') return 'pipfile';
   if (lower === 'setup.cfg') return 'setup-cfg';
-  if (lower === 'zappa_settings.json' || (lower === 'config.json' && path.basename(path.dirname(file)) === '.chalice')) return 'json-settings';
+  if (/(^|[.-])template\.json$/.test(lower) || lower === 'zappa_settings.json' || (lower === 'config.json' && path.basename(path.dirname(file)) === '.chalice')) return 'json-settings';
   return undefined;
 }
 

@@ -8,6 +8,7 @@
  *   → sqlalchemy.orm.Session()          (library model)
  */
 
+import path from 'node:path';
 import type { DeploymentModel } from '../deploy/model.js';
 import type { DeploymentFileKind } from './discover.js';
 import type { ModuleFacts, QualifiedName, ScopeFact } from './python/facts.js';
@@ -60,14 +61,21 @@ export class Project {
   readonly root: string;
   private readonly byName = new Map<string, ModuleFacts>();
   private readonly bySuffix = new Map<string, ModuleFacts | null>();
+  private readonly byRootAlias = new Map<string, ModuleFacts | null>();
   private readonly definitions = new Map<QualifiedName, ProjectFunction>();
   private readonly canonicalCache = new Map<QualifiedName, QualifiedName>();
 
   constructor(
     modules: readonly ModuleFacts[],
     deploymentFiles: readonly ProjectFile[] = [],
-    deployment: DeploymentModel = { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [] },
+    deployment: DeploymentModel = { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] },
     root = '/',
+    /**
+     * Directories that are import roots of their own (a Lambda function's code directory is the
+     * root of its deployment package): modules below them are also known by the name relative to
+     * the directory, unless two directories give the same name.
+     */
+    importRoots: readonly string[] = [],
   ) {
     this.modules = modules;
     this.deploymentFiles = deploymentFiles;
@@ -84,6 +92,16 @@ export class Project {
         const seen = this.bySuffix.get(suffix);
         this.bySuffix.set(suffix, seen === undefined || seen === m ? m : null);
       }
+      for (const dir of importRoots) {
+        const rel = path.relative(dir, m.path);
+        if (rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        const parts = rel.replace(/\.py$/, '').split(path.sep);
+        if (parts[parts.length - 1] === '__init__') parts.pop();
+        const alias = parts.join('.');
+        if (!alias || alias === m.moduleName) continue;
+        const seen = this.byRootAlias.get(alias);
+        this.byRootAlias.set(alias, seen === undefined || seen === m ? m : null);
+      }
       m.scopes.forEach((scope, scopeIndex) => {
         if (scope.kind === 'function' || scope.kind === 'class') {
           this.definitions.set(`${m.moduleName}.${scope.qualname}`, { module: m, scopeIndex, scope });
@@ -97,7 +115,7 @@ export class Project {
    * (an app run from a subdirectory imports `app.x` for the file `services/api/app/x.py`).
    */
   module(name: string): ModuleFacts | undefined {
-    return this.byName.get(name) ?? this.bySuffix.get(name) ?? undefined;
+    return this.byName.get(name) ?? this.byRootAlias.get(name) ?? this.bySuffix.get(name) ?? undefined;
   }
 
   /** The module read from this file, if any. */

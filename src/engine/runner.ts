@@ -213,6 +213,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     deploymentFiles.map((file) => ({ path: file, kind: deploymentFileKind(file)! })),
     deployment.model,
     root,
+    [...deployment.model.lambdaDescriptors.map((d) => d.codeDirectory), ...deployment.model.chaliceApps],
   );
   const targetModules = modules.filter((m) => isTarget(m.path));
   const raw: Diagnostic[] = [];

@@ -91,7 +91,7 @@ CMD ["gunicorn", "-w", "4", "-k", "uvicorn.workers.UvicornWorker", "app.main:app
           range: invocation.location.range,
           severity: 'warning',
           message: `gunicorn runs ${target ? `\`${target.text}\`` : 'an app'} with ${workerOrigin(settings)}, and the project depends on ${deps.asgi} (an ASGI framework) and on no WSGI framework; if the app is ASGI every request will fail. Add \`-k uvicorn.workers.UvicornWorker\``,
-          related: [{ path: deps.path, range: { line: deps.line, column: 1, endLine: deps.line, endColumn: 1 }, message: `${deps.asgi} is a dependency` }],
+          related: [{ path: deps.path, range: deps.range, message: `${deps.asgi} is a dependency` }],
         });
       }
     }

@@ -11,8 +11,11 @@ import { rule as PP302 } from './PP302-server-keep-alive.js';
 import { rule as PP303 } from './PP303-nginx-upstream-keep-alive.js';
 import { rule as PP304 } from './PP304-pypy-without-gc-limit.js';
 import { rule as PP305 } from './PP305-single-sync-worker.js';
+import { rule as PP401 } from './PP401-lambda-init-in-handler.js';
+import { rule as PP402 } from './PP402-multiprocessing-on-lambda.js';
+import { rule as PP403 } from './PP403-boto3-bundled-in-lambda.js';
 
-export const RULES: readonly AnyRule[] = [PP101, PP301, PP302, PP303, PP304, PP305];
+export const RULES: readonly AnyRule[] = [PP101, PP301, PP302, PP303, PP304, PP305, PP401, PP402, PP403];
 
 /** Every diagnostic code the tool can emit: the rules plus the engine's own PP001. */
 export const ALL_DIAGNOSTIC_SOURCES: readonly AnyRule[] = [UNUSED_SUPPRESSION, ...RULES];

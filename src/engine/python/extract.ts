@@ -47,7 +47,7 @@ type Binding =
   | { at: number; kind: 'none' }
   | { at: number; kind: 'unknown' };
 
-interface ScopeBuild extends ScopeFact {
+interface ScopeBuild extends Omit<ScopeFact, "globals"> {
   bindings: Map<string, Binding[]>;
   globals: Set<string>;
   nonlocals: Set<string>;
@@ -1120,6 +1120,7 @@ class FactExtractor {
         parameters,
       };
       if (s.nameRange) fact.nameRange = s.nameRange;
+      if (s.globals.size > 0) fact.globals = [...s.globals];
       if (s.kind === 'class') {
         fact.bases = s.rawBases.map((b) => this.resolve(b)).filter((b): b is string => b !== null);
         const attributes: Record<string, QualifiedName> = {};

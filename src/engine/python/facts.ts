@@ -46,6 +46,8 @@ export interface ScopeFact {
   nameRange?: SourceRange;
   decorators: DecoratorFact[];
   parameters: ParameterFact[];
+  /** Names declared `global` in this scope. */
+  globals?: string[];
   /** Classes: base classes as qualified names (unresolved ones omitted). */
   bases?: QualifiedName[];
   /** Classes: instance attribute types from `self.x = ...` in methods and class-level assignments. */
