@@ -5,6 +5,7 @@
  *   2  bad arguments, bad configuration, or an internal error
  */
 
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, type FailOn } from './engine/config.js';
 import type { Severity } from './engine/diagnostics.js';
 import { UsageError } from './engine/discover.js';
+import { parseImportTime, type ImportTimes } from './engine/importtime.js';
 import { applyFixes } from './engine/fixes.js';
 import { ruleDocPath, ruleMarkdown, type AnyRule } from './engine/rule.js';
 import { runCheck, selectorMatches, type CheckOptions } from './engine/runner.js';
@@ -72,6 +74,8 @@ Options for check:
                               read for cross-file facts, and only the named paths are reported)
   --no-respect-gitignore      also check files that .gitignore excludes
   --report-unused-suppressions  report suppression comments that silence nothing (PP001)
+  --importtime FILE           the stderr of 'python -X importtime ...': PP201 uses the measured
+                              cumulative import times (threshold: importtime-threshold-ms, 100)
   --fix                       apply safe fixes, then report what remains
   --unsafe-fixes              with --fix, apply unsafe fixes too
   --show-source / --no-show-source   code frames under each finding (default: on a terminal)
@@ -161,6 +165,21 @@ function explain(args: string[], io: CliIO): number {
   return 0;
 }
 
+/** `--importtime FILE`: the stderr of `python -X importtime`; a file without its lines is a usage error. */
+function readImportTime(file: string): ImportTimes {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`--importtime: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  const { times, lines } = parseImportTime(text);
+  if (lines === 0) {
+    throw new UsageError(`--importtime: ${file} has no 'import time: self [us] | cumulative | imported package' lines; create it with 'python -X importtime -c "import app.main" 2> ${path.basename(file)}'`);
+  }
+  return times;
+}
+
 async function check(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -181,6 +200,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
       'no-project-context': { type: 'boolean' },
       'no-respect-gitignore': { type: 'boolean' },
       'report-unused-suppressions': { type: 'boolean' },
+      importtime: { type: 'string' },
       fix: { type: 'boolean' },
       'unsafe-fixes': { type: 'boolean' },
       'show-source': { type: 'boolean' },
@@ -217,6 +237,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
     projectContext: values['no-project-context'] ? false : undefined,
     respectGitignore: values['no-respect-gitignore'] ? false : undefined,
     reportUnusedSuppressions: values['report-unused-suppressions'],
+    importTime: values.importtime !== undefined ? readImportTime(path.resolve(io.cwd, values.importtime)) : undefined,
   };
 
   let result = await runCheck(options);

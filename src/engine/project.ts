@@ -11,6 +11,7 @@
 import path from 'node:path';
 import type { DeploymentModel } from '../deploy/model.js';
 import type { DeploymentFileKind } from './discover.js';
+import type { ImportTimes } from './importtime.js';
 import type { ModuleFacts, QualifiedName, ScopeFact } from './python/facts.js';
 import { LIBRARY_ALIASES } from './python/library-model.js';
 
@@ -59,6 +60,8 @@ export class Project {
   readonly deployment: DeploymentModel;
   /** The project root (the configuration's directory, or the detected project directory). */
   readonly root: string;
+  /** Import times measured by the user (`--importtime`), by module name. */
+  importTimes: ImportTimes | undefined = undefined;
   private readonly byName = new Map<string, ModuleFacts>();
   private readonly bySuffix = new Map<string, ModuleFacts | null>();
   private readonly byRootAlias = new Map<string, ModuleFacts | null>();

@@ -10,6 +10,7 @@ import ignoreFactory from 'ignore';
 import { compareDiagnostics, severityRank, type Diagnostic, type Notice, type Severity } from './diagnostics.js';
 import { DEFAULT_EXCLUDES, defaultConfig, findConfigFile, loadConfig, ruleCodeLookup, type Config, type FailOn } from './config.js';
 import { deploymentFileKind, discoverFiles, findWorkTree, type Discovery } from './discover.js';
+import type { ImportTimes } from './importtime.js';
 import { moduleIdentity } from './modules.js';
 import { PythonParser } from './python/parser.js';
 import type { ModuleFacts, SuppressionFact } from './python/facts.js';
@@ -41,6 +42,8 @@ export interface CheckOptions {
    * only. Default true; false analyses the named paths alone.
    */
   projectContext?: boolean;
+  /** Import times measured with `python -X importtime` (`--importtime`). */
+  importTime?: ImportTimes;
   /** Reuse a parser across runs (editor / watch mode); created and disposed here otherwise. */
   parser?: PythonParser;
 }
@@ -215,6 +218,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     root,
     [...deployment.model.lambdaDescriptors.map((d) => d.codeDirectory), ...deployment.model.chaliceApps],
   );
+  project.importTimes = options.importTime;
   const targetModules = modules.filter((m) => isTarget(m.path));
   const raw: Diagnostic[] = [];
   for (const rule of active) {

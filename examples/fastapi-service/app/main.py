@@ -3,10 +3,11 @@ import time
 import httpx
 from fastapi import FastAPI
 
-from .routers import users
+from .routers import reports, users
 
 app = FastAPI(title="example service")
 app.include_router(users.router)
+app.include_router(reports.router)
 http = httpx.AsyncClient(timeout=5)
 
 

@@ -20,6 +20,7 @@ import type {
   CallFact,
   DecoratorFact,
   ImportFact,
+  NameUse,
   ModuleFacts,
   ParameterFact,
   QualifiedName,
@@ -128,6 +129,7 @@ class FactExtractor {
   private readonly suppressions: SuppressionFact[] = [];
   private readonly syntaxErrors: SourceRange[] = [];
   private futureAnnotations = false;
+  private rootNode: Node | undefined;
   private hasStarImport = false;
   private readonly classByQualified = new Map<QualifiedName, number>();
   private readonly resolving = new Set<Binding>();
@@ -137,6 +139,7 @@ class FactExtractor {
 
   run(root: Node): ModuleFacts {
     for (const comment of root.descendantsOfType('comment')) this.comment(comment);
+    this.rootNode = root;
     if (root.hasError) this.collectSyntaxErrors(root);
     const moduleScope = this.newScope('module', '', -1, false, root);
     this.visitChildren(root, {
@@ -741,6 +744,7 @@ class FactExtractor {
 
   private assignment(node: Node, ctx: WalkContext): void {
     // a = b = value: the innermost right-hand side is the value of every target.
+    const callsBefore = this.calls.length;
     const targets: Node[] = [];
     let current: Node | null = node;
     let annotationNode: Node | null = null;
@@ -759,6 +763,13 @@ class FactExtractor {
     if (annotationNode) this.visit(annotationNode, ctx);
     for (const t of targets) if (t.type !== 'identifier') this.visitChildren(t, ctx);
     const value = current && current.type !== 'assignment' ? current : null;
+    // `x = Client()` / `app.state.c = await make()`: the call knows where its result goes.
+    const called = value ? unwrapParens(value.type === 'await' && value.namedChildren[0] ? value.namedChildren[0] : value) : null;
+    if (called?.type === 'call') {
+      const start = rangeOf(called);
+      const raw = this.calls.slice(callsBefore).find((c) => c.fact.range.line === start.line && c.fact.range.column === start.column && c.fact.range.endLine === start.endLine && c.fact.range.endColumn === start.endColumn);
+      if (raw) raw.fact.assignedTo = targets.map((t) => t.text).join(' = ');
+    }
     const annotation = this.annotationExpr(annotationNode, ctx.scope);
     for (const target of targets) {
       const t = unwrapParens(target);
@@ -1145,6 +1156,7 @@ class FactExtractor {
       const v = this.choose(bindings, null);
       if (v !== null) symbols[name] = v;
     }
+    const importedNameUses = this.rootNode ? importedNameUsesOf(this.rootNode, this.imports, this.futureAnnotations) : {};
     return {
       path: this.options.path,
       moduleName: this.options.moduleName,
@@ -1153,6 +1165,7 @@ class FactExtractor {
       imports: this.imports,
       calls,
       symbols,
+      importedNameUses,
       assignments: this.rawAssignments.map((a) => ({ name: a.name, value: this.valueFact(a.expr, a.text), range: a.range, valueRange: a.valueRange })),
       suppressions: this.suppressions,
       futureAnnotations: this.futureAnnotations,
@@ -1161,4 +1174,55 @@ class FactExtractor {
       syntaxErrors: this.syntaxErrors,
     };
   }
+}
+
+/**
+ * How each name bound by a module-level import is used: at import time (module-level code, class
+ * bodies, decorators, default values, bases, evaluated annotations), only in annotations that are
+ * not evaluated (`from __future__ import annotations`), or inside functions (which ones).
+ */
+function importedNameUsesOf(root: Node, imports: ImportFact[], futureAnnotations: boolean): Record<string, NameUse> {
+  const names = new Set(imports.filter((i) => i.scope === 0 && !i.star).map((i) => i.boundAs));
+  const uses: Record<string, NameUse> = {};
+  if (names.size === 0) return uses;
+  for (const id of root.descendantsOfType('identifier')) {
+    if (!id || !names.has(id.text)) continue;
+    const where = identifierUse(id, futureAnnotations);
+    if (where === undefined) continue;
+    const use = (uses[id.text] ??= { importTime: false, annotation: false, functions: [] });
+    if (where === 'import-time') use.importTime = true;
+    else if (where === 'annotation') use.annotation = true;
+    else if (!use.functions.includes(where.function) && use.functions.length < 5) use.functions.push(where.function);
+  }
+  return uses;
+}
+
+type UseSite = 'import-time' | 'annotation' | { function: string };
+
+function identifierUse(id: Node, futureAnnotations: boolean): UseSite | undefined {
+  let child: Node = id;
+  let parent = id.parent;
+  let annotation = false;
+  let runtimeIn: string | undefined;
+  while (parent) {
+    const type = parent.type;
+    if (type === 'import_statement' || type === 'import_from_statement' || type === 'future_import_statement') return undefined;
+    if (type === 'attribute' && parent.childForFieldName('attribute')?.id === child.id) return undefined;
+    if (type === 'keyword_argument' && parent.childForFieldName('name')?.id === child.id) return undefined;
+    if ((type === 'typed_parameter' || type === 'typed_default_parameter') && parent.childForFieldName('type')?.id === child.id) annotation = true;
+    if (type === 'assignment' && parent.childForFieldName('type')?.id === child.id) annotation = true;
+    if (type === 'function_definition') {
+      if (parent.childForFieldName('body')?.id === child.id) {
+        // Runs when the function is called: remember the outermost named function.
+        runtimeIn = parent.childForFieldName('name')?.text ?? runtimeIn;
+        annotation = false;
+      } else if (parent.childForFieldName('return_type')?.id === child.id) annotation = true;
+    }
+    if (type === 'lambda' && parent.childForFieldName('body')?.id === child.id && runtimeIn === undefined) runtimeIn = '<lambda>';
+    child = parent;
+    parent = parent.parent;
+  }
+  if (runtimeIn !== undefined) return { function: runtimeIn };
+  if (annotation) return futureAnnotations ? 'annotation' : 'import-time';
+  return 'import-time';
 }

@@ -114,6 +114,18 @@ export interface CallFact {
   inMainGuard: boolean;
   /** Inside an `if` (other than the main guard) within its own scope. */
   conditional: boolean;
+  /** The assignment target when the call's result is assigned directly (`client`, `app.state.client`). */
+  assignedTo?: string;
+}
+
+/** How a name bound by a module-level import is used in the module. */
+export interface NameUse {
+  /** Evaluated while the module is imported (module-level code, decorators, defaults, bases, evaluated annotations). */
+  importTime: boolean;
+  /** Used in annotations that are not evaluated (`from __future__ import annotations`). */
+  annotation: boolean;
+  /** Functions whose bodies use it (the outermost `def` around the use; at most five). */
+  functions: string[];
 }
 
 /** `name = value` at module level (configuration modules such as `gunicorn.conf.py` are read this way). */
@@ -147,6 +159,8 @@ export interface ModuleFacts {
    * (the name itself, `app.db.get_db`), constructor results (`boto3.client()`) and aliases.
    */
   symbols: Record<string, QualifiedName>;
+  /** Uses of the names bound by module-level imports (for start-up import rules). */
+  importedNameUses: Record<string, NameUse>;
   /** Module-level assignments to a plain name, in source order. */
   assignments: AssignmentFact[];
   suppressions: SuppressionFact[];

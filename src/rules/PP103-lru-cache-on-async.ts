@@ -1,0 +1,48 @@
+import type { ModuleFacts } from '../engine/python/facts.js';
+import type { Rule, RuleContext } from '../engine/rule.js';
+
+/**
+ * PP103 lru-cache-on-async: `functools.lru_cache`/`cache` (or `cachetools.cached`) on an
+ * `async def` caches the coroutine object, which can be awaited only once.
+ */
+
+const SYNC_CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.(ttl_cache|lru_cache|lfu_cache|fifo_cache|rr_cache|mru_cache)))(\(\))?$/;
+
+export const rule: Rule<Record<string, never>> = {
+  code: 'PP103',
+  name: 'lru-cache-on-async',
+  severity: 'error',
+  summary: '`lru_cache` on an `async def` caches a coroutine: the second call raises RuntimeError.',
+  tags: ['correctness', 'async', 'caching'],
+  precision: 'very-high',
+  docs: {
+    what: `\`@functools.lru_cache\`, \`@lru_cache(maxsize=...)\`, \`@functools.cache\`, \`@cachetools.cached(...)\` and the \`cachetools.func\` decorators on an \`async def\`.`,
+    why: `Seed 004 recommends caching repeated work with \`functools.lru_cache\` — but on an \`async def\` the cached value is the *coroutine object*, not its result. The first caller awaits it; the next call with the same arguments gets the same, already-awaited coroutine and fails with \`RuntimeError: cannot reuse already awaited coroutine\`.`,
+    fix: `Use an async-aware cache: \`async_lru.alru_cache\`, \`aiocache.cached\`, or cache the awaited value yourself (a dict filled after \`await\`). For a value computed once at start-up, compute it in the \`lifespan\` hook.`,
+    bad: `from functools import lru_cache
+
+@lru_cache(maxsize=128)
+async def get_settings(tenant: str) -> dict:
+    return await load_settings(tenant)`,
+    good: `from async_lru import alru_cache
+
+@alru_cache(maxsize=128)
+async def get_settings(tenant: str) -> dict:
+    return await load_settings(tenant)`,
+    notFlagged: ['`lru_cache` on a plain `def`; async caches (`alru_cache`, `aiocache.cached`); `functools.cached_property`.'],
+  },
+
+  checkModule(module: ModuleFacts, context: RuleContext<Record<string, never>>): void {
+    for (const scope of module.scopes) {
+      if (scope.kind !== 'function' || !scope.isAsync) continue;
+      for (const d of scope.decorators) {
+        const name = context.project.canonical(d.name);
+        if (!name || !SYNC_CACHES.test(name)) continue;
+        context.report({
+          range: d.range,
+          message: `\`@${d.text}\` on \`async def ${scope.name}\` caches the coroutine object, not its result: the second call with the same arguments raises \`RuntimeError: cannot reuse already awaited coroutine\`. Use \`async_lru.alru_cache\` or \`aiocache.cached\``,
+        });
+      }
+    }
+  },
+};
