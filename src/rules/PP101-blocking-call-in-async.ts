@@ -1,6 +1,9 @@
-import type { Severity, TextEdit } from '../engine/diagnostics.js';
+import path from 'node:path';
+import type { RelatedLocation, Severity, TextEdit } from '../engine/diagnostics.js';
 import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
 import type { Rule, RuleContext } from '../engine/rule.js';
+import { callGraph, propagate, type Reach } from '../engine/callgraph.js';
+import type { Project } from '../engine/project.js';
 
 /**
  * PP101 blocking-call-in-async: a blocking call evaluated on the event loop, i.e. lexically in an
@@ -178,6 +181,7 @@ const FILE_WRAPPERS = new Set(['trio.wrap_file', 'anyio.wrap_file']);
 
 export interface Options {
   blockingCalls: string[];
+  callDepth: number;
 }
 
 const compiledPatterns = new WeakMap<string[], RegExp[]>();
@@ -220,6 +224,8 @@ export const rule: Rule<Options> = {
   docs: {
     what: `A call that blocks — \`time.sleep\`, synchronous HTTP (\`requests\`, \`httpx.Client\`, \`urllib\`, \`urllib3\`), subprocesses, file I/O, synchronous database and Redis drivers, SQLAlchemy's sync \`Session\`, \`boto3\` clients, sockets and DNS, SMTP/FTP, \`input()\` — made on the event loop: lexically inside an \`async def\` (comprehensions included), not inside a nested \`def\`, \`lambda\` or class body, and not awaited.
 
+**Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
+
 Names are resolved through imports, aliases and simple types: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, and objects bound at module level in any project module. Disk metadata calls (\`os.path.exists\`, \`Path.stat\`...) and CPU-bound password hashing (\`bcrypt\`, \`passlib\`, \`argon2\`, \`hashlib.pbkdf2_hmac\`) are reported as warnings. The catalogue covers every call of Ruff's and flake8-async's ASYNC210–212, ASYNC220–222, ASYNC230–232, ASYNC250 and ASYNC251, plus \`requests.request\` and \`httpx.request\`.`,
     why: `An \`async def\` runs on the event loop; while a call blocks, the loop serves no one. Measured (seed 001): 1,000 concurrent requests to a handler waiting 1 s — with a blocking wait the server delivered **108.8 req/s with p99 9.15 s**; with \`await\` it delivered **799 req/s with p99 1.21 s**. A worker that blocks serves ten one-second requests in 10.08 s instead of 1.06 s. Seed 004's advice: use async/await wherever the network is involved.`,
     fix: `Use the async API: \`await asyncio.sleep\`; \`httpx.AsyncClient\` or \`aiohttp\`; \`asyncpg\`, async \`psycopg\`, \`redis.asyncio\`, SQLAlchemy \`AsyncSession\`; \`aiofiles\` or \`anyio.Path\`; \`aioboto3\`. Or keep the sync library and move the call off the loop with \`await asyncio.to_thread(fn, ...)\` / \`run_in_threadpool\`, or make the handler a plain \`def\` (FastAPI and Starlette run those in a thread pool). \`--fix\` rewrites \`time.sleep(x)\` to \`await asyncio.sleep(x)\` and adds \`import asyncio\` when needed.`,
@@ -251,7 +257,8 @@ async def get_user(user_id: int):
       'functions passed by reference: `await asyncio.to_thread(time.sleep, 1)`, `run_in_threadpool(requests.get, url)`, `loop.run_in_executor(None, fn)`, `anyio.to_thread.run_sync(fn)`;',
       'calls inside a `lambda`, nested `def` or class body within the `async def`;',
       'async clients: `httpx.AsyncClient`, `aiohttp`, `redis.asyncio`, `asyncpg`, `aioboto3`, `AsyncSession`, `aiofiles.open`, `anyio.open_file`;',
-      'names that only share a spelling: `self.requests.get()`, a local function named `sleep`, `sleep = my_sleep`.',
+      'names that only share a spelling: `self.requests.get()`, a local function named `sleep`, `sleep = my_sleep`;',
+      'project functions whose blocking call is more than `call-depth` frames away, `async def` helpers (their own body is checked where it is written), generator functions, and constructors that do not connect (`SessionLocal()` builds a `Session` that connects lazily).',
     ],
   },
   options: {
@@ -262,26 +269,24 @@ async def get_user(user_id: int):
         description:
           'Extra qualified names to treat as blocking, fnmatch-style (`mylib.sync_fetch`, `vendor.client.*`). Objects are written with `()`: `vendor.Client().fetch`.',
       },
+      'call-depth': {
+        type: 'integer',
+        minimum: 0,
+        description: 'How many project functions deep to follow a call from an `async def` to a blocking call: `handler → service.get() → repo.fetch() → Session.query()` needs 2; 0 reports direct calls only.',
+      },
     },
-    defaults: { blockingCalls: [] },
+    defaults: { blockingCalls: [], callDepth: 3 },
   },
 
   checkModule(module: ModuleFacts, context: RuleContext<Options>): void {
+    const { project } = context;
     const userPatterns = configuredPatterns(context.options);
     const flagged: { call: CallFact; name: string | null; entry: BlockingEntry }[] = [];
     for (const call of module.calls) {
       const scope = module.scopes[call.scope];
       if (scope.loopFunction < 0 || call.awaited) continue;
-      const name = context.project.canonical(call.callee);
-      let entry = name ? blockingEntry(name) : undefined;
-      if (!entry && name && userPatterns.some((p) => p.test(name))) entry = { category: 'configured' };
-      if (!entry && (name === null || !context.project.definition(name)) && looksLikeUrllib3Request(module, call)) {
-        entry = { category: 'http' };
-      }
-      if (!entry) continue;
-      // trio.wrap_file(open(...)) / anyio.wrap_file(open(...)) hand the file to a thread.
-      if (call.argumentOf !== undefined && FILE_WRAPPERS.has(context.project.canonical(module.calls[call.argumentOf].callee) ?? '')) continue;
-      flagged.push({ call, name, entry });
+      const found = directEntry(project, module, call, userPatterns);
+      if (found) flagged.push({ call, ...found });
     }
     // One finding per call chain: in `boto3.client("s3").get_object()` the inner call is reported.
     const chainStarts = new Map<string, number>();
@@ -307,5 +312,75 @@ async def get_user(user_id: int):
         context.report(finding);
       }
     }
+    if (context.options.callDepth > 0) reportIndirect(module, context, new Set(flagged.map((f) => f.call)));
   },
 };
+
+/** A call that blocks by itself: the catalogue, the user's patterns, or an urllib3-style request. */
+function directEntry(project: Project, module: ModuleFacts, call: CallFact, userPatterns: RegExp[]): { name: string | null; entry: BlockingEntry } | undefined {
+  const name = project.canonical(call.callee);
+  let entry = name ? blockingEntry(name) : undefined;
+  if (!entry && name && userPatterns.some((p) => p.test(name))) entry = { category: 'configured' };
+  if (!entry && (name === null || !project.definition(name)) && looksLikeUrllib3Request(module, call)) entry = { category: 'http' };
+  if (!entry) return undefined;
+  // trio.wrap_file(open(...)) / anyio.wrap_file(open(...)) hand the file to a thread.
+  if (call.argumentOf !== undefined && FILE_WRAPPERS.has(project.canonical(module.calls[call.argumentOf].callee) ?? '')) return undefined;
+  return { name, entry };
+}
+
+type Blocking = { name: string | null; entry: BlockingEntry };
+
+const reachCache = new WeakMap<Project, Map<string, Reach<Blocking>>>();
+
+/** Which project functions block, and how, within `call-depth` frames: computed once per run. */
+function blockingFunctions(project: Project, options: Options): Map<string, Reach<Blocking>> {
+  let reach = reachCache.get(project);
+  if (!reach) {
+    const patterns = configuredPatterns(options);
+    reach = propagate(callGraph(project), options.callDepth, (module, call) => directEntry(project, module, call, patterns));
+    reachCache.set(project, reach);
+  }
+  return reach;
+}
+
+function where(project: Project, file: string, line: number): string {
+  return `${path.relative(project.root, file).split(path.sep).join('/')}:${line}`;
+}
+
+/**
+ * Calls made on the loop to a project function that blocks, directly or through other project
+ * functions (the repository layer, a `crud` module, an SDK wrapper): reported at the call, with the
+ * chain in the message and as related locations.
+ */
+function reportIndirect(module: ModuleFacts, context: RuleContext<Options>, already: Set<CallFact>): void {
+  const { project } = context;
+  const graph = callGraph(project);
+  const reach = blockingFunctions(project, context.options);
+  for (const call of module.calls) {
+    const scope = module.scopes[call.scope];
+    if (scope.loopFunction < 0 || call.awaited || already.has(call)) continue;
+    const target = graph.target(call);
+    const r = target ? reach.get(target.key) : undefined;
+    if (!target || !r) continue;
+    const related: RelatedLocation[] = [];
+    const names = [`${call.calleeText}()`];
+    let step: Reach<Blocking> | undefined = r;
+    while (step?.via) {
+      related.push({ path: step.via.from.module.path, range: step.via.call.range, message: `calls \`${step.via.call.calleeText}()\`` });
+      names.push(`${step.via.call.calleeText}()`);
+      step = reach.get(step.via.to.key);
+    }
+    const { entry, name } = r.detail;
+    const shownName = name ? name.replace(/\(\)/g, '') : r.call.calleeText;
+    const alias = shownName !== r.call.calleeText ? ` (${shownName})` : '';
+    related.push({ path: r.module.path, range: r.call.range, message: `\`${r.call.calleeText}()\`${alias}: a blocking ${NOUN[entry.category]} call` });
+    names.push(`${r.call.calleeText}()`);
+    const fn = module.scopes[scope.loopFunction];
+    context.report({
+      range: call.range,
+      severity: entry.severity,
+      message: `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. Every request on this worker waits while it runs; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\``,
+      related,
+    });
+  }
+}

@@ -365,6 +365,13 @@ class FactExtractor {
       case 'decorated_definition':
         this.decorated(node, ctx);
         return;
+      case 'yield': {
+        // A generator's body runs when it is iterated, not when it is called.
+        const scope = this.scopes[ctx.scope];
+        if (scope.kind === 'function') scope.generator = true;
+        this.visitChildren(node, ctx);
+        return;
+      }
       case 'function_definition':
         this.functionDef(node, ctx, []);
         return;
@@ -1132,6 +1139,7 @@ class FactExtractor {
       };
       if (s.nameRange) fact.nameRange = s.nameRange;
       if (s.globals.size > 0) fact.globals = [...s.globals];
+      if (s.generator) fact.generator = true;
       if (s.kind === 'class') {
         fact.bases = s.rawBases.map((b) => this.resolve(b)).filter((b): b is string => b !== null);
         const attributes: Record<string, QualifiedName> = {};

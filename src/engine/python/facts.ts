@@ -46,6 +46,8 @@ export interface ScopeFact {
   nameRange?: SourceRange;
   decorators: DecoratorFact[];
   parameters: ParameterFact[];
+  /** A generator function (`yield` in its body): calling it runs nothing until it is iterated. */
+  generator?: boolean;
   /** Names declared `global` in this scope. */
   globals?: string[];
   /** Classes: base classes as qualified names (unresolved ones omitted). */

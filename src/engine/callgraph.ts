@@ -1,0 +1,152 @@
+/**
+ * The project call graph: which project function each call runs synchronously, resolved through
+ * imports, module attributes (`crud.get_user`), `self.method()`, methods of objects whose class is
+ * known from the simple types, and class instantiation (`Repo()` runs `Repo.__init__`). Calls that
+ * cannot be resolved are not followed. An `async def` or a generator function is not an edge: calling
+ * it runs none of its body (it returns a coroutine or a generator).
+ *
+ * `propagate` answers "does this function reach a call with property P within N project frames"
+ * for every function at once: a breadth-first search from the functions that make such a call
+ * directly, over reversed edges — linear in the size of the graph, cycles cut by construction.
+ */
+
+import type { CallFact, ModuleFacts } from './python/facts.js';
+import type { Project } from './project.js';
+
+export interface FunctionNode {
+  key: string;
+  module: ModuleFacts;
+  scopeIndex: number;
+}
+
+export interface CallEdge {
+  from: FunctionNode;
+  call: CallFact;
+  to: FunctionNode;
+}
+
+/** The code of `owner` that runs when it runs: its body and comprehensions, not nested defs. */
+export function runsIn(module: ModuleFacts, scope: number, owner: number): boolean {
+  for (let s = scope; s >= 0; s = module.scopes[s].parent) {
+    if (s === owner) return true;
+    const k = module.scopes[s].kind;
+    if (k === 'function' || k === 'lambda' || k === 'class') return false;
+  }
+  return false;
+}
+
+export class CallGraph {
+  readonly nodes = new Map<string, FunctionNode>();
+  /** Outgoing edges per node key. */
+  readonly edges = new Map<string, CallEdge[]>();
+  /** The calls each node's body makes (for direct properties). */
+  readonly bodies = new Map<string, CallFact[]>();
+
+  constructor(private readonly project: Project) {
+    for (const module of project.modules) {
+      module.scopes.forEach((scope, scopeIndex) => {
+        if (scope.kind !== 'function') return;
+        const key = `${module.moduleName}.${scope.qualname}`;
+        if (!this.nodes.has(key)) this.nodes.set(key, { key, module, scopeIndex });
+      });
+    }
+    const byModuleScope = new Map<string, FunctionNode>();
+    for (const node of this.nodes.values()) byModuleScope.set(`${node.module.path}#${node.scopeIndex}`, node);
+    for (const module of project.modules) {
+      for (const call of module.calls) {
+        // The function whose body runs this call.
+        let owner = call.scope;
+        while (owner >= 0 && module.scopes[owner].kind === 'comprehension') owner = module.scopes[owner].parent;
+        if (owner < 0 || module.scopes[owner].kind !== 'function') continue;
+        const from = byModuleScope.get(`${module.path}#${owner}`);
+        if (!from) continue;
+        (this.bodies.get(from.key) ?? this.bodies.set(from.key, []).get(from.key)!).push(call);
+        const to = this.target(call);
+        if (to) (this.edges.get(from.key) ?? this.edges.set(from.key, []).get(from.key)!).push({ from, call, to });
+      }
+    }
+  }
+
+  /** The project function a call runs synchronously, if any. */
+  target(call: CallFact): FunctionNode | undefined {
+    const name = this.project.canonical(call.callee);
+    if (!name) return undefined;
+    const def = this.project.definition(name);
+    if (!def) return undefined;
+    let node: FunctionNode | undefined;
+    if (def.scope.kind === 'function') node = this.nodes.get(`${def.module.moduleName}.${def.scope.qualname}`);
+    else if (def.scope.kind === 'class') {
+      const init = this.project.canonical(`${name}().__init__`);
+      const initDef = init ? this.project.definition(init) : undefined;
+      if (initDef?.scope.kind === 'function') node = this.nodes.get(`${initDef.module.moduleName}.${initDef.scope.qualname}`);
+    }
+    if (!node) return undefined;
+    const scope = node.module.scopes[node.scopeIndex];
+    return scope.isAsync || scope.generator ? undefined : node;
+  }
+}
+
+const graphs = new WeakMap<Project, CallGraph>();
+
+export function callGraph(project: Project): CallGraph {
+  let g = graphs.get(project);
+  if (!g) {
+    g = new CallGraph(project);
+    graphs.set(project, g);
+  }
+  return g;
+}
+
+/** How a function reaches a call with the property: the first edge, or the call itself. */
+export interface Reach<T> {
+  /** Project frames from this function to the call (1: the function makes the call itself). */
+  frames: number;
+  /** The next call towards it (undefined when `frames` is 1). */
+  via?: CallEdge;
+  /** The call with the property, in the last frame. */
+  call: CallFact;
+  module: ModuleFacts;
+  detail: T;
+}
+
+/**
+ * For every function, the shortest way (at most `maxFrames` frames) to a call for which `direct`
+ * returns a detail. Calls in a function's own body count; nested defs do not.
+ */
+export function propagate<T>(graph: CallGraph, maxFrames: number, direct: (module: ModuleFacts, call: CallFact, owner: FunctionNode) => T | undefined): Map<string, Reach<T>> {
+  const reach = new Map<string, Reach<T>>();
+  const queue: string[] = [];
+  for (const node of graph.nodes.values()) {
+    const scope = node.module.scopes[node.scopeIndex];
+    if (scope.isAsync) continue; // its body runs on the loop: reported where it is written
+    for (const call of graph.bodies.get(node.key) ?? []) {
+      if (!runsIn(node.module, call.scope, node.scopeIndex)) continue;
+      const detail = direct(node.module, call, node);
+      if (detail === undefined) continue;
+      reach.set(node.key, { frames: 1, call, module: node.module, detail });
+      queue.push(node.key);
+      break;
+    }
+  }
+  // Reverse edges, only from sync functions' own bodies.
+  const callers = new Map<string, CallEdge[]>();
+  for (const [key, edges] of graph.edges) {
+    const from = graph.nodes.get(key)!;
+    if (from.module.scopes[from.scopeIndex].isAsync) continue;
+    for (const e of edges) {
+      if (!runsIn(from.module, e.call.scope, from.scopeIndex)) continue;
+      (callers.get(e.to.key) ?? callers.set(e.to.key, []).get(e.to.key)!).push(e);
+    }
+  }
+  for (let i = 0; i < queue.length; i++) {
+    const key = queue[i];
+    const here = reach.get(key)!;
+    if (here.frames >= maxFrames) continue;
+    for (const edge of callers.get(key) ?? []) {
+      if (reach.has(edge.from.key)) continue;
+      reach.set(edge.from.key, { frames: here.frames + 1, via: edge, call: here.call, module: here.module, detail: here.detail });
+      queue.push(edge.from.key);
+    }
+  }
+  return reach;
+}
