@@ -13,6 +13,9 @@
 import type { CallFact, ModuleFacts } from './python/facts.js';
 import type { Project } from './project.js';
 
+const KNOWN_DISPATCHERS = /^(asgiref\.sync\.sync_to_async|starlette\.concurrency\.run_in_threadpool|anyio\.to_thread\.run_sync|celery\..*|dramatiq\.actor|rq\.decorators\.job)$/;
+const DISPATCH_CALL = /(^threading\.Thread|\.put(_nowait)?$|\.submit$|run_in_executor$|^asyncio\.to_thread$|run_in_threadpool$|^anyio\.to_thread\.run_sync$|\.apply_async$|\.delay$)/;
+
 export interface FunctionNode {
   key: string;
   module: ModuleFacts;
@@ -82,7 +85,35 @@ export class CallGraph {
     }
     if (!node) return undefined;
     const scope = node.module.scopes[node.scopeIndex];
-    return scope.isAsync || scope.generator ? undefined : node;
+    if (scope.isAsync || scope.generator) return undefined;
+    return scope.decorators.some((d) => this.dispatches(d.name)) ? undefined : node;
+  }
+
+  private readonly dispatchCache = new Map<string, boolean>();
+
+  /**
+   * A decorator that hands the call to another thread or process (`@sql` that puts the call on a
+   * queue for a database thread, `@run_in_executor`, `@sync_to_async`): the decorated function's
+   * body does not run on the caller's thread, so it is not followed.
+   */
+  private dispatches(decorator: string | null): boolean {
+    const name = this.project.canonical(decorator);
+    if (!name) return false;
+    const base = name.replace(/\(\)$/, '');
+    if (KNOWN_DISPATCHERS.test(base)) return true;
+    const cached = this.dispatchCache.get(base);
+    if (cached !== undefined) return cached;
+    let result = false;
+    const def = this.project.definition(base);
+    if (def?.scope.kind === 'function') {
+      const inside = (s: number): boolean => {
+        for (let x = s; x >= 0; x = def.module.scopes[x].parent) if (x === def.scopeIndex) return true;
+        return false;
+      };
+      result = def.module.calls.some((c) => inside(c.scope) && DISPATCH_CALL.test(this.project.canonical(c.callee) ?? c.calleeText));
+    }
+    this.dispatchCache.set(base, result);
+    return result;
   }
 }
 
