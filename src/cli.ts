@@ -24,6 +24,7 @@ import { formatGithub } from './reporters/github.js';
 import { formatJson } from './reporters/json.js';
 import { formatSarif } from './reporters/sarif.js';
 import { formatText } from './reporters/text.js';
+import { displayPath } from './reporters/paths.js';
 import type { Report, ToolInfo } from './reporters/report.js';
 
 const require = createRequire(import.meta.url);
@@ -278,7 +279,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
   const toFile = values.output !== undefined;
   const printNotices = (): void => {
     if (values.quiet) return;
-    for (const n of result.notices) io.stderr.write(`pylint-perf: notice [${n.kind}] ${n.path}${n.line ? `:${n.line}` : ''}: ${n.message}\n`);
+    for (const n of result.notices) io.stderr.write(`${displayPath(n.path, io.cwd)}${n.line ? `:${n.line}` : ''}: notice [${n.kind}] ${n.message}\n`);
   };
   let text: string;
   if (format === 'json') {

@@ -270,16 +270,58 @@ let cachedValidator: { rules: readonly AnyRule[]; validate: ReturnType<Ajv['comp
 
 function validate(file: string, raw: unknown, prefix: string, rules: readonly AnyRule[]): void {
   if (!cachedValidator || cachedValidator.rules !== rules) {
-    const ajv = new Ajv({ allErrors: true, strict: false });
+    const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     cachedValidator = { rules, validate: ajv.compile(buildConfigSchema(rules)) };
   }
   const check = cachedValidator.validate;
-  if (check(raw)) return;
-  const problems = (check.errors ?? [])
+  if (check(raw)) {
+    const globs = globProblems(raw as Record<string, unknown>, prefix);
+    if (globs.length > 0) throw new ConfigError(file, globs);
+    return;
+  }
+  const errors = (check.errors ?? [])
     // An invalid key in `severity` fails its propertyNames enum too: report it once.
-    .filter((e) => e.keyword !== 'if' && !(e.propertyName !== undefined && e.keyword !== 'propertyNames'))
-    .map((e) => describe(e, raw, prefix, rules));
+    .filter((e) => e.keyword !== 'if' && !(e.propertyName !== undefined && e.keyword !== 'propertyNames'));
+  // A value that fails both `type` and `enum` is reported once, by its enum (the list says it all).
+  const withEnum = new Set(errors.filter((e) => e.keyword === 'enum').map((e) => e.instancePath));
+  const problems = errors.filter((e) => !(e.keyword === 'type' && withEnum.has(e.instancePath))).map((e) => describe(e, raw, prefix, rules));
   throw new ConfigError(file, [...new Set(problems)]);
+}
+
+/** Patterns (.gitignore syntax) that cannot mean what was intended. */
+export function globProblem(pattern: string): string | undefined {
+  if (pattern.trim() === '') return 'an empty pattern matches nothing';
+  if (pattern.includes('\0')) return 'contains a NUL character';
+  if (/^!\s*$/.test(pattern)) return '"!" negates nothing';
+  let open = false;
+  for (let i = 0; i < pattern.length; i++) {
+    if (pattern[i] === '\\') i++;
+    else if (pattern[i] === '[') open = true;
+    else if (pattern[i] === ']') open = false;
+  }
+  if (open) return 'unclosed "[" (write "\\[" for a literal bracket)';
+  return undefined;
+}
+
+function globProblems(raw: Record<string, unknown>, prefix: string): string[] {
+  const problems: string[] = [];
+  const at = (key: string): string => (prefix ? `${prefix}.${key}` : key);
+  for (const key of ['exclude', 'extend-exclude']) {
+    const list = raw[key];
+    if (!Array.isArray(list)) continue;
+    list.forEach((p, i) => {
+      const problem = typeof p === 'string' ? globProblem(p) : undefined;
+      if (problem) problems.push(`${at(key)}[${i}]: ${problem}, got ${JSON.stringify(p)}`);
+    });
+  }
+  const perFile = raw['per-file-ignores'];
+  if (perFile && typeof perFile === 'object') {
+    for (const pattern of Object.keys(perFile)) {
+      const problem = globProblem(pattern);
+      if (problem) problems.push(`${at('per-file-ignores')}: pattern ${JSON.stringify(pattern)}: ${problem}`);
+    }
+  }
+  return problems;
 }
 
 function keyPath(prefix: string, instancePath: string, extra?: string): string {

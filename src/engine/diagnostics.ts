@@ -58,6 +58,7 @@ export type NoticeKind =
   | 'not-utf8'
   | 'syntax-error'
   | 'unparsable'
+  | 'too-complex'
   | 'rule-error'
   | 'internal-error'
   | 'too-large'
@@ -92,6 +93,12 @@ export const NOTICE_KINDS: Readonly<Record<NoticeKind, { title: string; level: S
     level: 'warning',
     description: 'A file has a syntax error; it was analysed as far as the parser could recover.',
     help: 'Fix the syntax error; findings after it may be missing.',
+  },
+  'too-complex': {
+    title: 'NestingTooDeep',
+    level: 'warning',
+    description: 'A file nests code deeper than the analyser descends (hundreds of brackets, calls or blocks); the deeper part was not analysed.',
+    help: 'Usually generated code: exclude it (`extend-exclude`). CPython itself rejects such nesting.',
   },
   unparsable: {
     title: 'UnreadableDeploymentFile',

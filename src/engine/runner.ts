@@ -59,6 +59,8 @@ export interface CheckResult {
   failed: boolean;
   /** The git work tree holding the project (where SARIF paths start), or the project root. */
   workTree: string;
+  /** The named files that were analysed (Python modules parsed, deployment files read). */
+  checkedFiles: string[];
 }
 
 function commonAncestor(paths: string[]): string {
@@ -186,6 +188,13 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
             message: `syntax error at line ${first.line}, column ${first.column}; the rest of the file was analysed as far as the parser could recover`,
           });
         }
+        if (facts.tooDeep) {
+          fileNotices.push({
+            kind: 'too-complex',
+            path: file,
+            message: 'code nested more than 400 levels deep (brackets, calls or blocks); the deeper part was not analysed',
+          });
+        }
         modules.push(facts);
       } catch (error) {
         fileNotices.push({
@@ -301,6 +310,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     activeRules: reportUnused ? [...active, UNUSED_SUPPRESSION] : active,
     failed,
     workTree: findWorkTree(root) ?? root,
+    checkedFiles: [...targetModules.map((m) => m.path), ...deploymentSources.filter((d) => isTarget(d.path)).map((d) => d.path)].sort(),
   };
 }
 

@@ -53,7 +53,7 @@ export function decodeSource(path: string, buffer: Buffer): SourceResult {
     const label = buffer[0] === 0xff ? 'utf-16le' : 'utf-16be';
     const text = new TextDecoder(label).decode(buffer);
     notices.push({ kind: 'not-utf8', path, message: `file is ${label.toUpperCase()} (Python expects UTF-8); analysed after decoding` });
-    return { ok: true, text, notices };
+    return { ok: true, text: normaliseLineEnds(text), notices };
   }
   if (buffer.indexOf(0) !== -1) {
     return { ok: false, notice: { kind: 'binary', path, message: 'file contains NUL bytes (binary, not Python source); skipped' } };
@@ -63,13 +63,13 @@ export function decodeSource(path: string, buffer: Buffer): SourceResult {
   const declared = declaredEncoding(body);
   if (declared && !/^utf[-_]?8/i.test(declared)) {
     try {
-      return { ok: true, text: new TextDecoder(declared).decode(body), notices };
+      return { ok: true, text: normaliseLineEnds(new TextDecoder(declared).decode(body)), notices };
     } catch {
       notices.push({ kind: 'not-utf8', path, message: `unknown coding declaration '${declared}'; read as UTF-8` });
     }
   }
   try {
-    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(body), notices };
+    return { ok: true, text: normaliseLineEnds(new TextDecoder('utf-8', { fatal: true }).decode(body)), notices };
   } catch {
     const text = new TextDecoder('utf-8').decode(body);
     const line = text.split('\n').findIndex((l) => l.includes('\uFFFD')) + 1;
@@ -79,7 +79,7 @@ export function decodeSource(path: string, buffer: Buffer): SourceResult {
       line: line > 0 ? line : undefined,
       message: 'file is not valid UTF-8; invalid bytes were replaced with U+FFFD and the file was analysed',
     });
-    return { ok: true, text, notices };
+    return { ok: true, text: normaliseLineEnds(text), notices };
   }
 }
 
@@ -91,4 +91,12 @@ function declaredEncoding(buffer: Buffer): string | undefined {
     if (!/^[ \t\f]*(#.*)?$/.test(line)) break;
   }
   return undefined;
+}
+
+/**
+ * Python reads a lone CR as a line end (universal newlines); tree-sitter counts only LF. A lone CR
+ * becomes LF (same length, so every offset and column stays where it was); CRLF is left alone.
+ */
+export function normaliseLineEnds(text: string): string {
+  return text.includes('\r') ? text.replace(/\r(?!\n)/g, '\n') : text;
 }

@@ -121,6 +121,9 @@ export function extractModuleFacts(tree: Tree, options: ExtractOptions): ModuleF
   return new FactExtractor(options).run(tree.rootNode);
 }
 
+/** Syntax nesting beyond which the walk stops descending (CPython itself refuses about 200 nested brackets). */
+const MAX_NESTING = 400;
+
 class FactExtractor {
   private readonly scopes: ScopeBuild[] = [];
   private readonly imports: ImportFact[] = [];
@@ -130,6 +133,9 @@ class FactExtractor {
   private readonly syntaxErrors: SourceRange[] = [];
   private futureAnnotations = false;
   private rootNode: Node | undefined;
+  private visitDepth = 0;
+  private exprDepth = 0;
+  private tooDeep = false;
   private hasStarImport = false;
   private readonly classByQualified = new Map<QualifiedName, number>();
   private readonly resolving = new Set<Binding>();
@@ -262,6 +268,19 @@ class FactExtractor {
 
   private expr(node: Node | null, scope: number): Expr {
     if (!node) return { k: 'other' };
+    if (this.exprDepth >= MAX_NESTING) {
+      this.tooDeep = true;
+      return { k: 'other' };
+    }
+    this.exprDepth++;
+    try {
+      return this.exprOf(node, scope);
+    } finally {
+      this.exprDepth--;
+    }
+  }
+
+  private exprOf(node: Node, scope: number): Expr {
     const n = unwrapParens(node);
     switch (n.type) {
       case 'identifier':
@@ -356,6 +375,20 @@ class FactExtractor {
   }
 
   private visit(node: Node, ctx: WalkContext): void {
+    // Deeply nested code (10 000 brackets) must not exhaust the stack: stop descending and say so.
+    if (this.visitDepth >= MAX_NESTING) {
+      this.tooDeep = true;
+      return;
+    }
+    this.visitDepth++;
+    try {
+      this.visitNode(node, ctx);
+    } finally {
+      this.visitDepth--;
+    }
+  }
+
+  private visitNode(node: Node, ctx: WalkContext): void {
     switch (node.type) {
       case 'comment':
         return; // collected in one native query in run()
@@ -880,6 +913,19 @@ class FactExtractor {
   }
 
   private call(node: Node, ctx: WalkContext, opts: { awaited: boolean; argumentOf?: number }): void {
+    if (this.visitDepth >= MAX_NESTING) {
+      this.tooDeep = true;
+      return;
+    }
+    this.visitDepth++;
+    try {
+      this.callNode(node, ctx, opts);
+    } finally {
+      this.visitDepth--;
+    }
+  }
+
+  private callNode(node: Node, ctx: WalkContext, opts: { awaited: boolean; argumentOf?: number }): void {
     const fnNode = node.childForFieldName('function');
     const argsNode = node.childForFieldName('arguments');
     const index = this.calls.length;
@@ -1176,6 +1222,7 @@ class FactExtractor {
       importedNameUses,
       assignments: this.rawAssignments.map((a) => ({ name: a.name, value: this.valueFact(a.expr, a.text), range: a.range, valueRange: a.valueRange })),
       suppressions: this.suppressions,
+      ...(this.tooDeep ? { tooDeep: true } : {}),
       futureAnnotations: this.futureAnnotations,
       hasStarImport: this.hasStarImport,
       lineCount: root.endPosition.row + 1,

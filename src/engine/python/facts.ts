@@ -169,6 +169,8 @@ export interface ModuleFacts {
   futureAnnotations: boolean;
   hasStarImport: boolean;
   lineCount: number;
+  /** The code nests deeper than the analyser descends (thousands of brackets or blocks): analysed in part. */
+  tooDeep?: boolean;
   /** Locations of tree-sitter ERROR / MISSING nodes (at most a few). */
   syntaxErrors: SourceRange[];
 }

@@ -12,14 +12,26 @@ import { resolveNextLineTargets } from '../suppressions.js';
 
 const require = createRequire(import.meta.url);
 
+/**
+ * The grammar is loaded once per process. Loading it again for every parser links another copy
+ * of the WASM module into the shared function table, which overflows after a few thousand runs
+ * ("table index is out of bounds": found by the fuzzer, which runs the CLI thousands of times in
+ * one process, as an editor or a watch mode would).
+ */
+let language: Promise<Language> | undefined;
+
+function pythonLanguage(): Promise<Language> {
+  language ??= Parser.init().then(() => Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm')));
+  return language;
+}
+
 export class PythonParser {
   private constructor(private readonly parser: Parser) {}
 
   static async create(): Promise<PythonParser> {
-    await Parser.init();
-    const language = await Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+    const grammar = await pythonLanguage();
     const parser = new Parser();
-    parser.setLanguage(language);
+    parser.setLanguage(grammar);
     return new PythonParser(parser);
   }
 
