@@ -16,7 +16,8 @@ import { UsageError } from './engine/discover.js';
 import { parseImportTime, type ImportTimes } from './engine/importtime.js';
 import { applyFixes } from './engine/fixes.js';
 import { ruleDocPath, ruleMarkdown, type AnyRule } from './engine/rule.js';
-import { runCheck, selectorMatches, type CheckOptions } from './engine/runner.js';
+import { resolveConfig, runCheck, selectorMatches, type CheckOptions } from './engine/runner.js';
+import { CACHE_DIR, cleanCache } from './engine/cache.js';
 import { readSource } from './engine/source.js';
 import { readProvenance } from './engine/vcs.js';
 import { ALL_DIAGNOSTIC_SOURCES, RULES } from './rules/index.js';
@@ -58,6 +59,7 @@ Usage:
   pylint-perf check [PATHS...] [options]   analyse files and directories (default: .)
   pylint-perf rules [--format json]        list the rules
   pylint-perf explain RULE                 print a rule's documentation (code or name)
+  pylint-perf cache clean [PATH]           remove the project's .pylint-perf-cache/
 
 Options for check:
   --format FORMAT             text | json | sarif | github (default: text)
@@ -77,6 +79,7 @@ Options for check:
   --report-unused-suppressions  report suppression comments that silence nothing (PP001)
   --importtime FILE           the stderr of 'python -X importtime ...': PP201 uses the measured
                               cumulative import times (threshold: importtime-threshold-ms, 100)
+  --no-cache                  neither read nor write .pylint-perf-cache/ (facts and findings by content)
   --fix                       apply safe fixes, then report what remains
   --unsafe-fixes              with --fix, apply unsafe fixes too
   --show-source / --no-show-source   code frames under each finding (default: on a terminal)
@@ -115,8 +118,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return rules(rest, io);
       case 'explain':
         return explain(rest, io);
+      case 'cache':
+        return cacheCommand(rest, io);
       default:
-        throw new UsageError(`unknown command '${command}' (expected check, rules or explain)`);
+        throw new UsageError(`unknown command '${command}' (expected check, rules, explain or cache)`);
     }
   } catch (error) {
     if (error instanceof ConfigError) {
@@ -181,6 +186,16 @@ function readImportTime(file: string): ImportTimes {
   return times;
 }
 
+/** `pylint-perf cache clean [PATH]`: removes the project's `.pylint-perf-cache/`. */
+function cacheCommand(args: string[], io: CliIO): number {
+  const [sub, target = '.'] = args;
+  if (sub !== 'clean' || args.length > 2) throw new UsageError("usage: pylint-perf cache clean [PATH]");
+  const config = resolveConfig({ paths: [target], cwd: io.cwd, rules: RULES });
+  const removed = cleanCache(config.root);
+  io.stdout.write(removed ? `removed ${path.join(config.root, CACHE_DIR)}\n` : `no cache in ${config.root}\n`);
+  return 0;
+}
+
 async function check(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -202,6 +217,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
       'no-respect-gitignore': { type: 'boolean' },
       'report-unused-suppressions': { type: 'boolean' },
       importtime: { type: 'string' },
+      'no-cache': { type: 'boolean' },
       fix: { type: 'boolean' },
       'unsafe-fixes': { type: 'boolean' },
       'show-source': { type: 'boolean' },
@@ -238,6 +254,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
     projectContext: values['no-project-context'] ? false : undefined,
     respectGitignore: values['no-respect-gitignore'] ? false : undefined,
     reportUnusedSuppressions: values['report-unused-suppressions'],
+    cache: values['no-cache'] ? false : undefined,
     importTime: values.importtime !== undefined ? readImportTime(path.resolve(io.cwd, values.importtime)) : undefined,
   };
 

@@ -59,7 +59,7 @@ async function findings(dir: string): Promise<{ items: Record<string, unknown>[]
   let stdout = '';
   let stderr = '';
   const config = ['pylint-perf.json', '.pylint-perf.json', 'pyproject.toml'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
-  const args = ['check', '.', '--format', 'json', '--fail-on', 'never', ...(config ? ['--config', config] : ['--isolated'])];
+  const args = ['check', '.', '--format', 'json', '--fail-on', 'never', '--no-cache', ...(config ? ['--config', config] : ['--isolated'])];
   const code = await main(args, {
     cwd: dir,
     env: {},

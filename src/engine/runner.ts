@@ -12,6 +12,8 @@ import { DEFAULT_EXCLUDES, defaultConfig, findConfigFile, loadConfig, ruleCodeLo
 import { deploymentFileKind, discoverFiles, findWorkTree, type Discovery } from './discover.js';
 import type { ImportTimes } from './importtime.js';
 import { moduleIdentity } from './modules.js';
+import { Cache, contentKey } from './cache.js';
+import { extractFacts, type FactRequest } from './extraction.js';
 import { PythonParser } from './python/parser.js';
 import type { ModuleFacts, SuppressionFact } from './python/facts.js';
 import { Project } from './project.js';
@@ -44,6 +46,8 @@ export interface CheckOptions {
   projectContext?: boolean;
   /** Import times measured with `python -X importtime` (`--importtime`). */
   importTime?: ImportTimes;
+  /** Use the on-disk cache (default true); `--no-cache` sets false. */
+  cache?: boolean;
   /** Reuse a parser across runs (editor / watch mode); created and disposed here otherwise. */
   parser?: PythonParser;
 }
@@ -61,6 +65,8 @@ export interface CheckResult {
   workTree: string;
   /** The named files that were analysed (Python modules parsed, deployment files read). */
   checkedFiles: string[];
+  /** The outcome came from the cache (nothing changed since a previous run). */
+  cacheHit: boolean;
 }
 
 function commonAncestor(paths: string[]): string {
@@ -169,95 +175,143 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     return source.text;
   };
 
-  const parser = options.parser ?? (await PythonParser.create());
-  const modules: ModuleFacts[] = [];
-  try {
-    for (const file of pythonFiles) {
-      const text = await readText(file);
-      if (text === undefined) continue;
-      const fileNotices = isTarget(file) ? notices : [];
-      const identity = moduleIdentity(file, root, config.src);
-      try {
-        const facts = parser.facts(text, { path: file, ...identity });
-        if (facts.syntaxErrors.length > 0) {
-          const first = facts.syntaxErrors[0];
-          fileNotices.push({
-            kind: 'syntax-error',
-            path: file,
-            line: first.line,
-            message: `syntax error at line ${first.line}, column ${first.column}; the rest of the file was analysed as far as the parser could recover`,
-          });
-        }
-        if (facts.tooDeep) {
-          fileNotices.push({
-            kind: 'too-complex',
-            path: file,
-            message: 'code nested more than 400 levels deep (brackets, calls or blocks); the deeper part was not analysed',
-          });
-        }
-        modules.push(facts);
-      } catch (error) {
-        fileNotices.push({
-          kind: 'internal-error',
-          path: file,
-          message: `internal error while extracting facts (${(error as Error).message}); file skipped, the run went on — please report this`,
-        });
-      }
-    }
-  } finally {
-    if (!options.parser) parser.dispose();
-  }
-
-  // Deployment files: read once here; rules see the model, never the files.
-  const deploymentSources: DeploymentSource[] = [];
-  const deploymentSuppressions = new Map<string, SuppressionFact[]>();
-  for (const file of deploymentFiles) {
+  const timing = process.env.PYLINT_PERF_TIMING ? (label: string, since: number): void => void process.stderr.write(`timing ${label}: ${(performance.now() - since).toFixed(0)} ms\n`) : undefined;
+  let phase = performance.now();
+  // 1. Read every file once. Their contents key the cache.
+  const pythonTexts = new Map<string, { text: string; identity: ReturnType<typeof moduleIdentity>; key: string }>();
+  for (const file of pythonFiles) {
     const text = await readText(file);
     if (text === undefined) continue;
-    deploymentSources.push({ path: file, kind: deploymentFileKind(file)!, text });
-    const suppressions = commentSuppressions(text);
-    if (suppressions.length > 0) deploymentSuppressions.set(file, suppressions);
+    const identity = moduleIdentity(file, root, config.src);
+    pythonTexts.set(file, { text, identity, key: contentKey(text, file, identity.moduleName, identity.isPackage) });
   }
-  const deployment = readDeployment(deploymentSources);
-  notices.push(...deployment.notices.filter((n) => isTarget(n.path)));
-  const project = new Project(
-    modules,
-    deploymentFiles.map((file) => ({ path: file, kind: deploymentFileKind(file)! })),
-    deployment.model,
-    root,
-    [...deployment.model.lambdaDescriptors.map((d) => d.codeDirectory), ...deployment.model.chaliceApps],
+  const deploymentSources: DeploymentSource[] = [];
+  for (const file of deploymentFiles) {
+    const text = await readText(file);
+    if (text !== undefined) deploymentSources.push({ path: file, kind: deploymentFileKind(file)!, text });
+  }
+
+  timing?.('discover and read', phase);
+  phase = performance.now();
+  // 2. Nothing changed since a previous run: its outcome, without loading any facts.
+  const cache = options.cache === false ? undefined : new Cache(root);
+  const runKey = contentKey(
+    JSON.stringify(config),
+    active.map((r) => r.code).join(','),
+    String(reportUnused),
+    [...pythonTexts.values()].map((t) => t.key).join(','),
+    deploymentSources.map((d) => contentKey(d.path, d.text)).join(','),
+    [...targets].sort().join('\n'),
+    options.importTime ? JSON.stringify([...options.importTime]) : '',
   );
-  project.importTimes = options.importTime;
-  const targetModules = modules.filter((m) => isTarget(m.path));
-  const raw: Diagnostic[] = [];
-  for (const rule of active) {
-    const ruleOptions = { ...(rule.options?.defaults ?? {}), ...(config.ruleOptions[rule.code] ?? {}) };
-    const contextFor = (defaultPath: string | undefined): RuleContext<unknown> => ({
-      project,
-      options: ruleOptions,
-      report: (finding: Finding) => {
-        const p = finding.path ?? defaultPath;
-        if (!p) throw new Error(`${rule.code}: a project-level finding needs a path`);
-        raw.push(toDiagnostic(rule, finding, p));
-      },
-    });
-    if (rule.checkModule) {
-      for (const module of targetModules) {
-        try {
-          rule.checkModule(module, contextFor(module.path));
-        } catch (error) {
-          notices.push(ruleFailure(rule, module.path, error));
+  const cached = cache?.get<RunOutcome>('runs', runKey);
+  const outcome = cached ?? (await analyse());
+  if (!cached) cache?.set('runs', runKey, outcome);
+  notices.push(...outcome.notices);
+
+  async function analyse(): Promise<RunOutcome> {
+    const found: Notice[] = [];
+    // 3. Facts: from the cache, or parsed (in worker threads when there are many files).
+    const missing: FactRequest[] = [];
+    const factsByFile = new Map<string, ModuleFacts>();
+    for (const [file, t] of pythonTexts) {
+      const hit = cache?.get<ModuleFacts>('facts', t.key);
+      if (hit) factsByFile.set(file, hit);
+      else missing.push({ path: file, text: t.text, ...t.identity });
+    }
+    timing?.(`facts from cache (${factsByFile.size})`, phase);
+    phase = performance.now();
+    const extracted = await extractFacts(missing, options.parser);
+    timing?.(`facts extracted (${missing.length})`, phase);
+    phase = performance.now();
+    for (const result of extracted) {
+      const t = pythonTexts.get(result.path)!;
+      if ('facts' in result) {
+        factsByFile.set(result.path, result.facts);
+        cache?.set('facts', t.key, result.facts);
+      } else if (isTarget(result.path)) {
+        found.push({ kind: 'internal-error', path: result.path, message: `internal error while extracting facts (${result.error}); file skipped, the run went on — please report this` });
+      }
+    }
+    const modules = pythonFiles.map((f) => factsByFile.get(f)).filter((m): m is ModuleFacts => m !== undefined);
+    for (const facts of modules) {
+      if (!isTarget(facts.path)) continue;
+      if (facts.syntaxErrors.length > 0) {
+        const first = facts.syntaxErrors[0];
+        found.push({
+          kind: 'syntax-error',
+          path: facts.path,
+          line: first.line,
+          message: `syntax error at line ${first.line}, column ${first.column}; the rest of the file was analysed as far as the parser could recover`,
+        });
+      }
+      if (facts.tooDeep) {
+        found.push({ kind: 'too-complex', path: facts.path, message: 'code nested more than 400 levels deep (brackets, calls or blocks); the deeper part was not analysed' });
+      }
+    }
+
+    // 4. Deployment files: read once here; rules see the model, never the files.
+    const deploymentSuppressions = new Map<string, SuppressionFact[]>();
+    for (const d of deploymentSources) {
+      const suppressions = commentSuppressions(d.text);
+      if (suppressions.length > 0) deploymentSuppressions.set(d.path, suppressions);
+    }
+    const deployment = readDeployment(deploymentSources);
+    found.push(...deployment.notices.filter((n) => isTarget(n.path)));
+    const project = new Project(
+      modules,
+      deploymentFiles.map((file) => ({ path: file, kind: deploymentFileKind(file)! })),
+      deployment.model,
+      root,
+      [...deployment.model.lambdaDescriptors.map((d) => d.codeDirectory), ...deployment.model.chaliceApps],
+    );
+    project.importTimes = options.importTime;
+    const targetModules = modules.filter((m) => isTarget(m.path));
+
+    timing?.('deployment model', phase);
+    // 5. Rules.
+    const raw: Diagnostic[] = [];
+    for (const rule of active) {
+      const ruleStarted = performance.now();
+      const ruleOptions = { ...(rule.options?.defaults ?? {}), ...(config.ruleOptions[rule.code] ?? {}) };
+      const contextFor = (defaultPath: string | undefined): RuleContext<unknown> => ({
+        project,
+        options: ruleOptions,
+        report: (finding: Finding) => {
+          const p = finding.path ?? defaultPath;
+          if (!p) throw new Error(`${rule.code}: a project-level finding needs a path`);
+          raw.push(toDiagnostic(rule, finding, p));
+        },
+      });
+      if (rule.checkModule) {
+        for (const module of targetModules) {
+          try {
+            rule.checkModule(module, contextFor(module.path));
+          } catch (error) {
+            found.push(ruleFailure(rule, module.path, error));
+          }
         }
       }
-    }
-    if (rule.checkProject) {
-      try {
-        rule.checkProject(contextFor(undefined));
-      } catch (error) {
-        notices.push(ruleFailure(rule, root, error));
+      if (rule.checkProject) {
+        try {
+          rule.checkProject(contextFor(undefined));
+        } catch (error) {
+          found.push(ruleFailure(rule, root, error));
+        }
       }
+      timing?.(`rule ${rule.code}`, ruleStarted);
     }
+    const suppressions: [string, SuppressionFact[]][] = [];
+    for (const m of targetModules) if (m.suppressions.length > 0) suppressions.push([m.path, m.suppressions]);
+    for (const [file, list] of deploymentSuppressions) if (isTarget(file)) suppressions.push([file, list]);
+    return {
+      raw,
+      notices: found,
+      suppressions,
+      checkedFiles: [...targetModules.map((m) => m.path), ...deploymentSources.filter((d) => isTarget(d.path)).map((d) => d.path)].sort(),
+    };
   }
+  const raw = outcome.raw.map((d) => ({ ...d }));
 
   // Configured severities, then per-file ignores, then inline suppressions.
   const codeOf = ruleCodeLookup(options.rules);
@@ -275,13 +329,11 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     if (rel === undefined) return true;
     return !perFile.some((p) => p.codes.has(d.code) && p.matcher.ignores(rel));
   });
-  const suppressionMap = new Map<string, SuppressionFact[]>();
-  for (const m of targetModules) if (m.suppressions.length > 0) suppressionMap.set(m.path, m.suppressions);
-  for (const [file, list] of deploymentSuppressions) if (isTarget(file)) suppressionMap.set(file, list);
-  const outcome = applySuppressions(afterPerFile, suppressionMap, { codeOf });
-  const diagnostics = outcome.kept;
+  const suppressionMap = new Map<string, SuppressionFact[]>(outcome.suppressions);
+  const suppressed = applySuppressions(afterPerFile, suppressionMap, { codeOf });
+  const diagnostics = suppressed.kept;
   if (reportUnused) {
-    for (const u of outcome.unused) {
+    for (const u of suppressed.unused) {
       const parts: string[] = [];
       if (u.unused.includes('*')) parts.push('this suppression silences nothing');
       else if (u.unused.length > 0) parts.push(`nothing to suppress for ${u.unused.join(', ')}`);
@@ -304,14 +356,23 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   return {
     diagnostics,
     notices,
-    filesChecked: targetModules.length + discovery.deploymentFiles.length,
-    suppressedCount: outcome.suppressedCount,
+    filesChecked: outcome.checkedFiles.length,
+    suppressedCount: suppressed.suppressedCount,
     config,
     activeRules: reportUnused ? [...active, UNUSED_SUPPRESSION] : active,
     failed,
     workTree: findWorkTree(root) ?? root,
-    checkedFiles: [...targetModules.map((m) => m.path), ...deploymentSources.filter((d) => isTarget(d.path)).map((d) => d.path)].sort(),
+    checkedFiles: outcome.checkedFiles,
+    cacheHit: cached !== undefined,
   };
+}
+
+/** What a run computes from the files, cached as a whole (see cache.ts). */
+interface RunOutcome {
+  raw: Diagnostic[];
+  notices: Notice[];
+  suppressions: [string, SuppressionFact[]][];
+  checkedFiles: string[];
 }
 
 /** Targets plus context files, each real file once (a file may be reached through a link). */

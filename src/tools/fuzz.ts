@@ -145,7 +145,7 @@ async function run(args: string[], cwd: string): Promise<{ code: number; stdout:
 /** Checks one project directory; returns why it failed, or undefined. */
 export async function checkProject(dir: string): Promise<string | undefined> {
   const config = ['pylint-perf.json', 'pyproject.toml'].map((f) => path.join(dir, f)).find((f) => existsSync(f));
-  const base = ['check', '.', '--fail-on', 'never', ...(config ? [] : ['--isolated'])];
+  const base = ['check', '.', '--fail-on', 'never', '--no-cache', ...(config ? [] : ['--isolated'])];
   const json = await run([...base, '--format', 'json'], dir);
   if (json.error) return `crash: ${json.error}`;
   if (json.code === 2) return undefined; // a mutated configuration file: a usage error is the right answer

@@ -1,0 +1,113 @@
+/**
+ * The on-disk cache, in `.pylint-perf-cache/` at the project root (it holds its own `.gitignore`).
+ *
+ * - Facts, per Python file, keyed by the file's content, path and module identity. A changed file
+ *   misses; the others are read back instead of parsed.
+ * - Findings, per run, keyed by every input of the run (the content keys of all files, the
+ *   deployment files, configuration, selected rules, import-time data): when nothing changed, the
+ *   previous run's findings are returned without loading any facts.
+ *
+ * Every key also includes the engine's own fingerprint (a hash of the analyser's compiled code), so
+ * a new version, or a local change while developing, never reads stale entries. Writes go to a
+ * temporary file renamed into place: concurrent runs never see half an entry.
+ */
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CACHE_DIR = '.pylint-perf-cache';
+
+let fingerprint: string | undefined;
+
+/** A hash of the analyser's code (engine, deployment readers, rules): part of every key. */
+export function engineFingerprint(): string {
+  if (fingerprint) return fingerprint;
+  const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const hash = createHash('sha256');
+  for (const dir of ['engine', 'engine/python', 'deploy', 'rules']) {
+    const abs = path.join(dist, dir);
+    if (!existsSync(abs)) continue;
+    for (const name of readdirSync(abs).sort()) {
+      if (!/\.(js|ts)$/.test(name)) continue;
+      hash.update(name);
+      hash.update(readFileSync(path.join(abs, name)));
+    }
+  }
+  fingerprint = hash.digest('hex').slice(0, 16);
+  return fingerprint;
+}
+
+export function contentKey(...parts: (string | number | boolean)[]): string {
+  const hash = createHash('sha256');
+  for (const p of parts) {
+    hash.update(String(p));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
+
+export class Cache {
+  private readonly base: string;
+  private prepared = false;
+  hits = 0;
+  misses = 0;
+
+  constructor(readonly root: string) {
+    this.base = path.join(root, CACHE_DIR, engineFingerprint());
+  }
+
+  private prepare(): void {
+    if (this.prepared) return;
+    this.prepared = true;
+    const top = path.join(this.root, CACHE_DIR);
+    mkdirSync(this.base, { recursive: true });
+    if (!existsSync(path.join(top, '.gitignore'))) writeAtomic(path.join(top, '.gitignore'), '# created by pylint-perf\n*\n');
+    if (!existsSync(path.join(top, 'CACHEDIR.TAG'))) writeAtomic(path.join(top, 'CACHEDIR.TAG'), 'Signature: 8a477f597d28d172789f06886806bc55\n# pylint-perf cache; see https://bford.info/cachedir/\n');
+    // Entries of other engine versions are dead weight.
+    for (const name of readdirSync(top)) {
+      if (/^[0-9a-f]{16}$/.test(name) && path.join(top, name) !== this.base) rmSync(path.join(top, name), { recursive: true, force: true });
+    }
+  }
+
+  private file(kind: 'facts' | 'runs', key: string): string {
+    return path.join(this.base, kind, key.slice(0, 2), `${key}.json`);
+  }
+
+  get<T>(kind: 'facts' | 'runs', key: string): T | undefined {
+    try {
+      const value = JSON.parse(readFileSync(this.file(kind, key), 'utf8')) as T;
+      this.hits++;
+      return value;
+    } catch {
+      this.misses++;
+      return undefined;
+    }
+  }
+
+  set(kind: 'facts' | 'runs', key: string, value: unknown): void {
+    try {
+      this.prepare();
+      const file = this.file(kind, key);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeAtomic(file, JSON.stringify(value));
+    } catch {
+      // A read-only checkout or a full disk: the cache is an optimisation, never an error.
+    }
+  }
+}
+
+function writeAtomic(file: string, data: string): void {
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/** `pylint-perf cache clean`: removes the cache directory of a project. */
+export function cleanCache(root: string): boolean {
+  const dir = path.join(root, CACHE_DIR);
+  if (!existsSync(dir)) return false;
+  rmSync(dir, { recursive: true, force: true });
+  return true;
+}

@@ -1,0 +1,96 @@
+/**
+ * Fact extraction for the files the cache does not have: in worker threads when there are enough
+ * files to pay for the workers' start (a pool sized to the cores, each worker with its own parser),
+ * in this thread otherwise. Results come back in the order of the requests, whatever the
+ * scheduling, so the output is deterministic.
+ */
+
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ModuleFacts } from './python/facts.js';
+import { PythonParser } from './python/parser.js';
+
+export interface FactRequest {
+  path: string;
+  text: string;
+  moduleName: string;
+  isPackage: boolean;
+}
+
+export type FactResult = { path: string; facts: ModuleFacts } | { path: string; error: string };
+
+/** Below this many files a worker's start-up (loading the grammar) costs more than it saves. */
+const MIN_FILES_FOR_WORKERS = 48;
+const CHUNK = 24;
+
+export function extractWith(parser: PythonParser, request: FactRequest): FactResult {
+  try {
+    return { path: request.path, facts: parser.facts(request.text, request) };
+  } catch (error) {
+    return { path: request.path, error: (error as Error).message };
+  }
+}
+
+function workerScript(): string | undefined {
+  const url = new URL('./extract-worker.js', import.meta.url);
+  const file = fileURLToPath(url);
+  // Running from TypeScript sources (the test runner): no compiled worker, extract in this thread.
+  return existsSync(file) ? file : undefined;
+}
+
+export function workerCount(files: number): number {
+  const env = Number(process.env.PYLINT_PERF_WORKERS);
+  const cores = Number.isFinite(env) && env > 0 ? env : os.availableParallelism();
+  return Math.max(1, Math.min(cores, Math.ceil(files / CHUNK)));
+}
+
+export async function extractFacts(requests: FactRequest[], parser?: PythonParser): Promise<FactResult[]> {
+  if (requests.length === 0) return [];
+  const script = workerScript();
+  const workers = workerCount(requests.length);
+  if (parser || !script || requests.length < MIN_FILES_FOR_WORKERS || workers < 2) {
+    const own = parser ?? (await PythonParser.create());
+    try {
+      return requests.map((r) => extractWith(own, r));
+    } finally {
+      if (!parser) own.dispose();
+    }
+  }
+  return inWorkers(script, requests, workers);
+}
+
+async function inWorkers(script: string, requests: FactRequest[], count: number): Promise<FactResult[]> {
+  const results: FactResult[] = new Array(requests.length);
+  let next = 0;
+  const pool = Array.from({ length: count }, () => new Worker(script));
+  try {
+    await Promise.all(
+      pool.map(
+        (worker) =>
+          new Promise<void>((resolve, reject) => {
+            const send = (): void => {
+              if (next >= requests.length) {
+                resolve();
+                return;
+              }
+              const start = next;
+              const chunk = requests.slice(start, start + CHUNK);
+              next += chunk.length;
+              worker.once('message', (batch: FactResult[]) => {
+                batch.forEach((r, i) => (results[start + i] = r));
+                send();
+              });
+              worker.postMessage(chunk);
+            };
+            worker.once('error', reject);
+            send();
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(pool.map((w) => w.terminate()));
+  }
+  return results;
+}

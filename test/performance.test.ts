@@ -1,0 +1,83 @@
+/**
+ * The machinery that makes repeated runs fast, tested for behaviour (speed itself is measured by
+ * `npm run bench`, never asserted here): the content cache, `cache clean`, `--no-cache`, and
+ * worker threads giving the same output as one thread.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCheck } from '../src/engine/runner.js';
+import { RULES } from '../src/rules/index.js';
+import { cli, tempProject } from './helpers.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const BLOCKING = 'import time\n\nasync def handler():\n    time.sleep(1)\n';
+
+describe('the cache', () => {
+  const project = () =>
+    tempProject({ 'pyproject.toml': '[project]\nname = "x"\n', 'app/a.py': BLOCKING, 'app/b.py': 'from app.a import handler\n', Dockerfile: 'FROM python:3.12\nCMD ["uvicorn", "app.a:app"]\n' });
+
+  it('returns the same findings from the cache and notices a changed file', async () => {
+    const dir = project();
+    const options = { paths: ['.'], cwd: dir, rules: RULES };
+    const cold = await runCheck(options);
+    expect(cold.cacheHit).toBe(false);
+    expect(existsSync(path.join(dir, '.pylint-perf-cache', '.gitignore'))).toBe(true);
+    const warm = await runCheck(options);
+    expect(warm.cacheHit).toBe(true);
+    expect(warm.diagnostics).toEqual(cold.diagnostics);
+    expect(warm.notices).toEqual(cold.notices);
+    writeFileSync(path.join(dir, 'app/a.py'), `${BLOCKING}    time.sleep(2)\n`);
+    const changed = await runCheck(options);
+    expect(changed.cacheHit).toBe(false);
+    expect(changed.diagnostics.filter((d) => d.code === 'PP101').map((d) => d.range.line)).toEqual([4, 5]);
+  });
+
+  it('is keyed by configuration too', async () => {
+    const dir = project();
+    await runCheck({ paths: ['.'], cwd: dir, rules: RULES });
+    const other = await runCheck({ paths: ['.'], cwd: dir, rules: RULES, select: ['PP302'] });
+    expect(other.cacheHit).toBe(false);
+    expect(other.diagnostics.map((d) => d.code)).toEqual(['PP302']);
+  });
+
+  it('survives concurrent runs on the same project', async () => {
+    const dir = project();
+    const results = await Promise.all(Array.from({ length: 6 }, () => runCheck({ paths: ['.'], cwd: dir, rules: RULES })));
+    for (const r of results) expect(r.diagnostics).toEqual(results[0].diagnostics);
+  });
+
+  it('--no-cache neither reads nor writes it; cache clean removes it', async () => {
+    const dir = project();
+    await cli(['check', '.', '--no-cache'], dir);
+    expect(existsSync(path.join(dir, '.pylint-perf-cache'))).toBe(false);
+    await cli(['check', '.'], dir);
+    expect(existsSync(path.join(dir, '.pylint-perf-cache'))).toBe(true);
+    const r = await cli(['cache', 'clean'], dir);
+    expect(r).toMatchObject({ code: 0, stdout: expect.stringMatching(/^removed .*\.pylint-perf-cache\n$/) });
+    expect(existsSync(path.join(dir, '.pylint-perf-cache'))).toBe(false);
+    expect((await cli(['cache', 'clean'], dir)).stdout).toMatch(/^no cache in /);
+    expect((await cli(['cache', 'purge'], dir)).code).toBe(2);
+  });
+});
+
+describe('worker threads', () => {
+  const built = existsSync(path.join(REPO, 'dist', 'engine', 'extract-worker.js'));
+  if (!built && process.env.CI) throw new Error('dist/ is missing: .ci/run builds it with npm ci');
+  it.runIf(built)('give byte-for-byte the same JSON as one thread (the built CLI over all fixtures)', () => {
+    const run = (workers: string) =>
+      spawnSync(process.execPath, [path.join(REPO, 'bin', 'pylint-perf.js'), 'check', 'test/fixtures', 'examples', '--isolated', '--no-cache', '--format', 'json', '--fail-on', 'never'], {
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, PYLINT_PERF_WORKERS: workers },
+      });
+    const one = run('1');
+    const two = run('2');
+    expect(one.status).toBe(0);
+    expect(JSON.parse(two.stdout).length).toBeGreaterThan(50);
+    expect(two.stdout).toBe(one.stdout);
+    expect(two.stderr).toBe(one.stderr);
+  }, 120_000);
+});
