@@ -5,14 +5,15 @@
  *   2  bad arguments, bad configuration, or an internal error
  */
 
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, type FailOn } from './engine/config.js';
 import type { Severity } from './engine/diagnostics.js';
-import { UsageError } from './engine/discover.js';
+import { deploymentFileKind, UsageError } from './engine/discover.js';
 import { parseImportTime, type ImportTimes } from './engine/importtime.js';
 import { applyFixes } from './engine/fixes.js';
 import { ruleDocPath, ruleMarkdown, type AnyRule } from './engine/rule.js';
@@ -79,6 +80,8 @@ Options for check:
   --report-unused-suppressions  report suppression comments that silence nothing (PP001)
   --importtime FILE           the stderr of 'python -X importtime ...': PP201 uses the measured
                               cumulative import times (threshold: importtime-threshold-ms, 100)
+  --changed-since REV         check only files changed since a git revision (the rest of the
+                              project is still read for context); for CI on pull requests
   --no-cache                  neither read nor write .pylint-perf-cache/ (facts and findings by content)
   --fix                       apply safe fixes, then report what remains
   --unsafe-fixes              with --fix, apply unsafe fixes too
@@ -186,6 +189,36 @@ function readImportTime(file: string): ImportTimes {
   return times;
 }
 
+/**
+ * `--changed-since REV`: the Python and deployment files that differ from REV (committed, staged
+ * or not, and new untracked files), under the given paths. The rest of the project is still read
+ * for context (and from the cache), so the answer for those files is the same as a full run's.
+ */
+function changedFiles(rev: string, within: string[], cwd: string): string[] {
+  const git = (args: string[]): string => {
+    const r = spawnSync('git', args, { cwd, encoding: 'utf8' });
+    if (r.error) throw new UsageError(`--changed-since needs git: ${r.error.message}`);
+    if (r.status !== 0) throw new UsageError(`--changed-since ${rev}: ${r.stderr.trim().split('\n')[0]}`);
+    return r.stdout;
+  };
+  const top = git(['rev-parse', '--show-toplevel']).trim();
+  const names = new Set([
+    ...git(['diff', '--name-only', '--diff-filter=ACMRT', rev, '--']).split('\n'),
+    ...git(['ls-files', '--others', '--exclude-standard']).split('\n').map((f) => path.relative(top, path.resolve(cwd, f))),
+  ]);
+  const roots = (within.length > 0 ? within : ['.']).map((p) => path.resolve(cwd, p));
+  const out: string[] = [];
+  for (const name of names) {
+    if (!name) continue;
+    const abs = path.join(top, name);
+    if (!existsSync(abs)) continue;
+    if (!abs.endsWith('.py') && !deploymentFileKind(abs)) continue;
+    if (!roots.some((r) => abs === r || abs.startsWith(`${r}${path.sep}`))) continue;
+    out.push(path.relative(cwd, abs) || '.');
+  }
+  return out.sort();
+}
+
 /** `pylint-perf cache clean [PATH]`: removes the project's `.pylint-perf-cache/`. */
 function cacheCommand(args: string[], io: CliIO): number {
   const [sub, target = '.'] = args;
@@ -218,6 +251,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
       'report-unused-suppressions': { type: 'boolean' },
       importtime: { type: 'string' },
       'no-cache': { type: 'boolean' },
+      'changed-since': { type: 'string' },
       fix: { type: 'boolean' },
       'unsafe-fixes': { type: 'boolean' },
       'show-source': { type: 'boolean' },
@@ -241,8 +275,13 @@ async function check(args: string[], io: CliIO): Promise<number> {
       }
     }
   }
+  let paths = positionals;
+  if (values['changed-since'] !== undefined) {
+    paths = changedFiles(values['changed-since'], positionals, io.cwd);
+  }
   const options: CheckOptions = {
-    paths: positionals,
+    paths,
+    exactPaths: values['changed-since'] !== undefined,
     cwd: io.cwd,
     rules: RULES,
     configFile: values.config,

@@ -81,3 +81,28 @@ describe('worker threads', () => {
     expect(two.stderr).toBe(one.stderr);
   }, 120_000);
 });
+
+describe('--changed-since', () => {
+  it('checks only the files changed since a revision, with the project as context', async () => {
+    const dir = tempProject({
+      'pyproject.toml': '[project]\nname = "x"\n',
+      'app/__init__.py': '',
+      'app/db.py': 'from sqlalchemy.orm import sessionmaker\nSessionLocal = sessionmaker()\n',
+      'app/old.py': BLOCKING,
+      'app/routes.py': 'from app.db import SessionLocal\n\nasync def r():\n    return 1\n',
+      'README.md': 'x\n',
+    });
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@e.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@e.invalid' } });
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'base');
+    const none = await cli(['check', '--changed-since', 'HEAD', '--format', 'json'], dir);
+    expect(none).toMatchObject({ code: 0, stdout: '[]\n' });
+    writeFileSync(path.join(dir, 'app/routes.py'), 'from app.db import SessionLocal\n\nasync def r():\n    return SessionLocal().execute("select 1")\n');
+    writeFileSync(path.join(dir, 'app/new.py'), BLOCKING);
+    writeFileSync(path.join(dir, 'README.md'), 'y\n');
+    const r = await cli(['check', '--changed-since', 'HEAD', '--format', 'json'], dir);
+    expect((JSON.parse(r.stdout) as { path: string }[]).map((d) => d.path)).toEqual(['app/new.py', 'app/routes.py']);
+    expect((await cli(['check', '--changed-since', 'no-such-rev'], dir)).code).toBe(2);
+  });
+});

@@ -126,7 +126,7 @@ describe('memory', () => {
   it('stays flat over 20 checks in one process (the API an editor or watch mode uses)', async () => {
     const dir = tempProject({ 'app/main.py': BLOCKING, 'app/routes.py': 'import pandas\nfrom fastapi import APIRouter\nrouter = APIRouter()\n', Dockerfile: 'FROM python:3.12\nCMD ["gunicorn", "app.main:app"]\n' });
     const parser = await PythonParser.create();
-    const options = { paths: [path.join(import.meta.dirname, 'fixtures')], cwd: dir, rules: RULES, isolated: true, parser };
+    const options = { paths: [path.join(import.meta.dirname, 'fixtures')], cwd: dir, rules: RULES, isolated: true, parser, cache: false };
     try {
       for (let i = 0; i < 3; i++) await runCheck(options);
       const before = process.memoryUsage().rss;

@@ -8,12 +8,16 @@
  */
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
-import { parse as parseToml, TomlError } from 'smol-toml';
+import type { Ajv as AjvClass, ErrorObject } from 'ajv';
+import type * as SmolToml from 'smol-toml';
 import { SEVERITIES, type Severity } from './diagnostics.js';
 import { camel, type AnyRule } from './rule.js';
 import { UNUSED_SUPPRESSION } from './suppressions.js';
+
+/** ajv and the TOML parser are loaded only when there is a configuration file to read (start-up of small runs). */
+const requireLazily = createRequire(import.meta.url);
 
 /** The rules plus the engine's own diagnostics (PP001), which are configured like rules. */
 const configurableCache = new WeakMap<readonly AnyRule[], readonly AnyRule[]>();
@@ -184,7 +188,11 @@ export function findConfigFile(start: string): string | undefined {
 }
 
 function readTomlTable(file: string): unknown {
-  const doc = parseToml(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const text = readFileSync(file, 'utf8');
+  // Most pyproject.toml files have no table of ours: skip parsing them.
+  if (!text.includes('pylint-perf')) return undefined;
+  const { parse: parseToml } = requireLazily('smol-toml') as typeof SmolToml;
+  const doc = parseToml(text) as Record<string, unknown>;
   const tool = doc.tool as Record<string, unknown> | undefined;
   return tool?.['pylint-perf'];
 }
@@ -200,6 +208,7 @@ function readRawConfig(file: string): { raw: unknown; prefix: string } {
   }
   if (file.endsWith('.toml')) {
     let doc: Record<string, unknown>;
+    const { parse: parseToml, TomlError } = requireLazily('smol-toml') as typeof SmolToml;
     try {
       doc = parseToml(text) as Record<string, unknown>;
     } catch (error) {
@@ -266,10 +275,12 @@ export function ruleCodeLookup(rules: readonly AnyRule[]): (key: string) => stri
 
 // ------------------------------------------------------------------ validation messages
 
-let cachedValidator: { rules: readonly AnyRule[]; validate: ReturnType<Ajv['compile']> } | undefined;
+let cachedValidator: { rules: readonly AnyRule[]; validate: ReturnType<AjvClass['compile']> } | undefined;
+
 
 function validate(file: string, raw: unknown, prefix: string, rules: readonly AnyRule[]): void {
   if (!cachedValidator || cachedValidator.rules !== rules) {
+    const { Ajv } = requireLazily('ajv') as { Ajv: typeof AjvClass };
     const ajv = new Ajv({ allErrors: true, strict: false, verbose: true });
     cachedValidator = { rules, validate: ajv.compile(buildConfigSchema(rules)) };
   }

@@ -14,7 +14,6 @@
 
 import { existsSync, promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
 import ignoreFactory, { type Ignore } from 'ignore';
 import type { Notice } from './diagnostics.js';
 
@@ -227,6 +226,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     }
     if (!stat) {
       if (GLOB_MAGIC.test(given)) {
+        const { default: fg } = await import('fast-glob');
         const matches = await fg(given, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true });
         for (const m of matches.sort()) {
           const file = path.normalize(m);

@@ -20,10 +20,12 @@ import { Project } from './project.js';
 import type { AnyRule, Finding, RuleContext } from './rule.js';
 import { readSource } from './source.js';
 import { applySuppressions, commentSuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
-import { readDeployment, type DeploymentSource } from '../deploy/read.js';
+import type { DeploymentSource } from '../deploy/read.js';
 
 export interface CheckOptions {
   paths: string[];
+  /** The paths are exactly what to check, even when empty (`--changed-since`); otherwise no paths means `.`. */
+  exactPaths?: boolean;
   cwd: string;
   rules: readonly AnyRule[];
   configFile?: string;
@@ -140,7 +142,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     !ignoredSelectors.some((s) => s.toUpperCase() !== 'ALL' && selectorMatches(UNUSED_SUPPRESSION, s));
   const failOn = options.failOn ?? config.failOn;
 
-  const paths = options.paths.length > 0 ? options.paths : ['.'];
+  const paths = options.paths.length > 0 || options.exactPaths ? options.paths : ['.'];
   const discoveryOptions = {
     cwd: options.cwd,
     root,
@@ -157,7 +159,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     const rel = path.relative(path.resolve(options.cwd, p), root);
     return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
   });
-  if (options.projectContext !== false && !coversRoot) {
+  if (options.projectContext !== false && !coversRoot && paths.length > 0) {
     context = await discoverFiles({ ...discoveryOptions, paths: [root], forceExclude: false });
   }
   const pythonFiles = union(discovery.files, context?.files);
@@ -179,17 +181,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   let phase = performance.now();
   // 1. Read every file once. Their contents key the cache.
   const pythonTexts = new Map<string, { text: string; identity: ReturnType<typeof moduleIdentity>; key: string }>();
-  for (const file of pythonFiles) {
-    const text = await readText(file);
-    if (text === undefined) continue;
+  const pythonRead = await readAll(pythonFiles, readText);
+  pythonFiles.forEach((file, i) => {
+    const text = pythonRead[i];
+    if (text === undefined) return;
     const identity = moduleIdentity(file, root, config.src);
     pythonTexts.set(file, { text, identity, key: contentKey(text, file, identity.moduleName, identity.isPackage) });
-  }
+  });
   const deploymentSources: DeploymentSource[] = [];
-  for (const file of deploymentFiles) {
-    const text = await readText(file);
+  const deploymentRead = await readAll(deploymentFiles, readText);
+  deploymentFiles.forEach((file, i) => {
+    const text = deploymentRead[i];
     if (text !== undefined) deploymentSources.push({ path: file, kind: deploymentFileKind(file)!, text });
-  }
+  });
 
   timing?.('discover and read', phase);
   phase = performance.now();
@@ -256,7 +260,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
       const suppressions = commentSuppressions(d.text);
       if (suppressions.length > 0) deploymentSuppressions.set(d.path, suppressions);
     }
-    const deployment = readDeployment(deploymentSources);
+    // The YAML, Dockerfile and shell parsers are loaded only when there are deployment files.
+    const deployment = deploymentSources.length > 0
+      ? (await import('../deploy/read.js')).readDeployment(deploymentSources)
+      : { model: { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] }, notices: [] };
     found.push(...deployment.notices.filter((n) => isTarget(n.path)));
     const project = new Project(
       modules,
@@ -365,6 +372,20 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     checkedFiles: outcome.checkedFiles,
     cacheHit: cached !== undefined,
   };
+}
+
+/** Reads files with a few reads in flight at once (the file system, not the CPU, is the limit); results in order. */
+async function readAll(files: readonly string[], read: (file: string) => Promise<string | undefined>): Promise<(string | undefined)[]> {
+  const out: (string | undefined)[] = new Array(files.length);
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      out[i] = await read(files[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(32, files.length) }, lane));
+  return out;
 }
 
 /** What a run computes from the files, cached as a whole (see cache.ts). */
