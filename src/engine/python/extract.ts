@@ -115,6 +115,8 @@ export interface ExtractOptions {
   path: string;
   moduleName: string;
   isPackage: boolean;
+  /** The parsed text; lets name lookups search the text instead of walking every identifier. */
+  source?: string;
 }
 
 export function extractModuleFacts(tree: Tree, options: ExtractOptions): ModuleFacts {
@@ -1210,7 +1212,7 @@ class FactExtractor {
       const v = this.choose(bindings, null);
       if (v !== null) symbols[name] = v;
     }
-    const importedNameUses = this.rootNode ? importedNameUsesOf(this.rootNode, this.imports, this.futureAnnotations) : {};
+    const importedNameUses = this.rootNode ? importedNameUsesOf(this.rootNode, this.imports, this.futureAnnotations, this.options.source) : {};
     return {
       path: this.options.path,
       moduleName: this.options.moduleName,
@@ -1236,12 +1238,24 @@ class FactExtractor {
  * bodies, decorators, default values, bases, evaluated annotations), only in annotations that are
  * not evaluated (`from __future__ import annotations`), or inside functions (which ones).
  */
-function importedNameUsesOf(root: Node, imports: ImportFact[], futureAnnotations: boolean): Record<string, NameUse> {
+function importedNameUsesOf(root: Node, imports: ImportFact[], futureAnnotations: boolean, source?: string): Record<string, NameUse> {
   const names = new Set(imports.filter((i) => i.scope === 0 && !i.star).map((i) => i.boundAs));
   const uses: Record<string, NameUse> = {};
   if (names.size === 0) return uses;
-  for (const id of root.descendantsOfType('identifier')) {
-    if (!id || !names.has(id.text)) continue;
+  // Only the occurrences of the imported names, found in the text (positions are UTF-16 indices,
+  // as tree-sitter's when it parses a JS string), not every identifier of the module.
+  const candidates: Node[] = [];
+  if (source !== undefined) {
+    const pattern = new RegExp(`(?<![\\w.])(${[...names].map((n) => n.replace(/[$]/g, '\\$&')).join('|')})(?!\\w)`, 'gu');
+    for (const m of source.matchAll(pattern)) {
+      const node = root.descendantForIndex(m.index!, m.index! + m[0].length);
+      if (node && node.type === 'identifier' && node.startIndex === m.index && node.endIndex === m.index! + m[0].length) candidates.push(node);
+    }
+  } else {
+    for (const id of root.descendantsOfType('identifier')) if (id && names.has(id.text)) candidates.push(id);
+  }
+  for (const id of candidates) {
+    if (!names.has(id.text)) continue;
     const where = identifierUse(id, futureAnnotations);
     if (where === undefined) continue;
     const use = (uses[id.text] ??= { importTime: false, annotation: false, functions: [] });

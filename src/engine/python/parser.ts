@@ -40,7 +40,7 @@ export class PythonParser {
     const tree = this.parser.parse(source);
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
-      const facts = extractModuleFacts(tree, identity);
+      const facts = extractModuleFacts(tree, { ...identity, source });
       facts.suppressions = resolveNextLineTargets(facts.suppressions, () => source.split('\n'));
       return facts;
     } finally {
