@@ -139,31 +139,54 @@ export class Project {
     if (name === null) return null;
     const cached = this.canonicalCache.get(name);
     if (cached !== undefined) return cached;
-    let tokens = tokenize(name);
-    for (let round = 0; round < MAX_REWRITES; round++) {
-      const next = this.rewriteOnce(tokens);
-      if (!next) break;
-      tokens = next;
-    }
-    const result = detokenize(tokens);
+    const result = detokenize(this.canonicalTokens(tokenize(name), 0));
     this.canonicalCache.set(name, result);
     return result;
   }
 
-  private rewriteOnce(tokens: string[]): string[] | null {
-    for (let i = 1; i <= tokens.length; i++) {
-      const prefix = tokens.slice(0, i);
-      const replacement = this.rewritePrefix(prefix);
-      if (replacement) {
-        const next = [...replacement, ...tokens.slice(i)];
-        if (detokenize(next) !== detokenize(tokens)) return next;
+  private readonly tokenCache = new Map<string, string[]>();
+  private readonly inProgress = new Set<string>();
+
+  /**
+   * Canonical tokens, prefix by prefix: the canonical form of `a.b` is computed (and memoised)
+   * once and shared by `a.b.c`, `a.b.d()`..., so a name costs time linear in its length. A prefix
+   * that rewrites is rewritten until it is stable; cycles are cut.
+   */
+  private canonicalTokens(tokens: string[], depth: number): string[] {
+    const key = detokenize(tokens);
+    const memo = this.tokenCache.get(key);
+    if (memo) return memo;
+    if (depth > MAX_REWRITES || this.inProgress.has(key)) return tokens;
+    this.inProgress.add(key);
+    try {
+      let current = tokens.length > 1 ? [...this.canonicalTokens(tokens.slice(0, -1), depth + 1), tokens[tokens.length - 1]] : tokens;
+      for (let round = 0; round < MAX_REWRITES; round++) {
+        const replacement = this.rewritePrefix(current);
+        if (!replacement) break;
+        const next = this.canonicalTokens(replacement, depth + 1);
+        if (detokenize(next) === detokenize(current)) break;
+        current = next;
       }
+      this.tokenCache.set(key, current);
+      return current;
+    } finally {
+      this.inProgress.delete(key);
     }
-    return null;
   }
+
+  /** Rewrites of a prefix, by its text: names share prefixes (`self.repo`, `app.db`), so each is worked out once. */
+  private readonly prefixCache = new Map<string, string[] | null>();
 
   private rewritePrefix(prefix: string[]): string[] | null {
     const joined = detokenize(prefix);
+    const cached = this.prefixCache.get(joined);
+    if (cached !== undefined) return cached;
+    const result = this.rewritePrefixUncached(prefix, joined);
+    this.prefixCache.set(joined, result);
+    return result;
+  }
+
+  private rewritePrefixUncached(prefix: string[], joined: string): string[] | null {
     const alias = LIBRARY_ALIASES[joined];
     if (alias !== undefined) return tokenize(alias);
     const last = prefix[prefix.length - 1];
