@@ -10,6 +10,7 @@
 import { readdirSync, realpathSync } from 'node:fs';
 import ignoreFactory from 'ignore';
 import { DEFAULT_EXCLUDES } from '../engine/config.js';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCheck } from '../engine/runner.js';
@@ -41,17 +42,19 @@ function real(p: string): string {
   }
 }
 
-async function once(corpus: string) {
+async function once(corpus: string, workers: number) {
+  process.env.PYLINT_PERF_WORKERS = String(workers);
   const started = process.hrtime.bigint();
-  const result = await runCheck({ paths: [corpus], cwd: corpus, rules: RULES, isolated: true, respectGitignore: false, select: ['ALL'] });
+  const result = await runCheck({ paths: [corpus], cwd: corpus, rules: RULES, isolated: true, respectGitignore: false, select: ['ALL'], cache: false });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const json = formatJson({ diagnostics: result.diagnostics, notices: result.notices, cwd: corpus } as never);
   return { result, json, seconds };
 }
 
 const corpus = path.resolve(process.argv[2] ?? path.join(REPO, 'bench', 'corpus'));
-const first = await once(corpus);
-const second = await once(corpus);
+// Without the cache both times: once with one worker thread per core, once with a single worker.
+const first = await once(corpus, os.availableParallelism());
+const second = await once(corpus, 1);
 const files: string[] = [];
 const excludedFiles: string[] = [];
 walk(corpus, corpus, files, excludedFiles);
@@ -67,8 +70,8 @@ console.log(`corpus: ${corpus}`);
 console.log(`files: ${files.length} (and ${excludedFiles.length} under default excludes such as venv/); analysed: ${first.result.checkedFiles.length}; with notices: ${new Set(first.result.notices.map((n) => n.path)).size}; unaccounted: ${missing.length}`);
 console.log(`notices by kind: ${[...byKind].map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
 console.log(`findings by rule: ${[...byCode].sort().map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
-console.log(`runs: ${first.seconds.toFixed(1)} s, ${second.seconds.toFixed(1)} s; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
-console.log(`identical JSON on two runs: ${first.json === second.json} (${first.json.length} bytes)`);
+console.log(`runs: ${first.seconds.toFixed(1)} s with ${os.availableParallelism()} workers, ${second.seconds.toFixed(1)} s with 1; peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);
+console.log(`identical JSON on both runs: ${first.json === second.json} (${first.json.length} bytes)`);
 for (const m of missing.slice(0, 10)) console.log(`  unaccounted: ${m}`);
 for (const c of crashes.slice(0, 10)) console.log(`  crash: ${c.path}: ${c.message}`);
 process.exitCode = missing.length === 0 && crashes.length === 0 && first.json === second.json ? 0 : 1;
