@@ -91,6 +91,7 @@ function cdkFunctions(project: Project): LambdaFunction[] {
   const out: LambdaFunction[] = [];
   for (const module of project.modules) {
     module.calls.forEach((call, index) => {
+      if (!/Function$/.test(call.calleeText)) return;
       const callee = project.canonical(call.callee);
       if (!callee) return;
       let asset: string | undefined;

@@ -49,6 +49,7 @@ const LITESTAR_DECORATOR = /^litestar(\.handlers)?\.(get|post|put|patch|delete|h
 const APP_OR_ROUTER =
   /^(fastapi\.(FastAPI|APIRouter)|fastapi\.applications\.FastAPI|fastapi\.routing\.APIRouter|flask\.(Flask|Blueprint)|flask\.app\.Flask|quart\.(Quart|Blueprint)|sanic\.(Sanic|Blueprint)|starlette\.applications\.Starlette|starlette\.routing\.Router|litestar\.(Litestar|Router)|litestar\.app\.Litestar)\(\)$/;
 const ROUTE_CALLS = /^(starlette\.routing\.(Route|WebSocketRoute)|fastapi\.routing\.APIRoute)$/;
+const ROUTE_CALL_TEXT = /(Route|APIRoute|add_api_route|add_api_websocket_route|add_url_rule|add_route|add_websocket_route)$/;
 const ADD_ROUTE = /\(\)\.(add_api_route|add_api_websocket_route|add_url_rule|add_route|add_websocket_route)$/;
 
 const cache = new WeakMap<Project, ApplicationModel>();
@@ -80,13 +81,18 @@ function build(project: Project): ApplicationModel {
         routerModules.add(module);
       }
     });
+    const assigned = new Set(module.assignments.map((a) => a.name));
     for (const [name, value] of Object.entries(module.symbols)) {
+      // Apps and routers are objects built at module level: `app = FastAPI()`, `router = APIRouter()`.
+      if (!assigned.has(name) || !value.endsWith(')')) continue;
       const c = project.canonical(value);
       if (c && APP_OR_ROUTER.test(c)) routerModules.add(module);
-      if (appKindOf(project, `${module.moduleName}.${name}`) && module.assignments.some((a) => a.name === name)) appModules.add(module);
+      if (appKindOf(project, `${module.moduleName}.${name}`)) appModules.add(module);
     }
     // Route("/p", endpoint) / app.add_api_route("/p", endpoint) / app.add_url_rule("/p", view_func=f)
     for (const call of module.calls) {
+      // Cheap test on the text first: most calls are nothing of the kind.
+      if (!ROUTE_CALL_TEXT.test(call.calleeText)) continue;
       const callee = project.canonical(call.callee);
       if (!callee) continue;
       let target: string | null | undefined;

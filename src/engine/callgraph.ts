@@ -40,34 +40,49 @@ export function runsIn(module: ModuleFacts, scope: number, owner: number): boole
 
 export class CallGraph {
   readonly nodes = new Map<string, FunctionNode>();
-  /** Outgoing edges per node key. */
-  readonly edges = new Map<string, CallEdge[]>();
   /** The calls each node's body makes (for direct properties). */
   readonly bodies = new Map<string, CallFact[]>();
+  /** Outgoing edges per node key, resolved on first use (most of a large project is never asked). */
+  private readonly edgeCache = new Map<string, CallEdge[]>();
 
   constructor(private readonly project: Project) {
     for (const module of project.modules) {
+      const byScope = new Map<number, FunctionNode>();
       module.scopes.forEach((scope, scopeIndex) => {
         if (scope.kind !== 'function') return;
         const key = `${module.moduleName}.${scope.qualname}`;
-        if (!this.nodes.has(key)) this.nodes.set(key, { key, module, scopeIndex });
+        let node = this.nodes.get(key);
+        if (!node) {
+          node = { key, module, scopeIndex };
+          this.nodes.set(key, node);
+        }
+        if (node.module === module) byScope.set(scopeIndex, node);
       });
-    }
-    const byModuleScope = new Map<string, FunctionNode>();
-    for (const node of this.nodes.values()) byModuleScope.set(`${node.module.path}#${node.scopeIndex}`, node);
-    for (const module of project.modules) {
       for (const call of module.calls) {
         // The function whose body runs this call.
         let owner = call.scope;
         while (owner >= 0 && module.scopes[owner].kind === 'comprehension') owner = module.scopes[owner].parent;
-        if (owner < 0 || module.scopes[owner].kind !== 'function') continue;
-        const from = byModuleScope.get(`${module.path}#${owner}`);
+        const from = owner >= 0 ? byScope.get(owner) : undefined;
         if (!from) continue;
-        (this.bodies.get(from.key) ?? this.bodies.set(from.key, []).get(from.key)!).push(call);
-        const to = this.target(call);
-        if (to) (this.edges.get(from.key) ?? this.edges.set(from.key, []).get(from.key)!).push({ from, call, to });
+        const body = this.bodies.get(from.key);
+        if (body) body.push(call);
+        else this.bodies.set(from.key, [call]);
       }
     }
+  }
+
+  /** The calls from a node's body to project functions they run synchronously. */
+  edges(node: FunctionNode): CallEdge[] {
+    let out = this.edgeCache.get(node.key);
+    if (!out) {
+      out = [];
+      for (const call of this.bodies.get(node.key) ?? []) {
+        const to = this.target(call);
+        if (to) out.push({ from: node, call, to });
+      }
+      this.edgeCache.set(node.key, out);
+    }
+    return out;
   }
 
   /** The project function a call runs synchronously, if any. */
@@ -141,32 +156,53 @@ export interface Reach<T> {
 }
 
 /**
- * For every function, the shortest way (at most `maxFrames` frames) to a call for which `direct`
- * returns a detail. Calls in a function's own body count; nested defs do not.
+ * For the functions reachable from `roots` within `maxFrames` frames, the shortest way (at most
+ * `maxFrames` frames) to a call for which `direct` returns a detail. Calls in a function's own
+ * body count; nested defs do not. Only that part of the graph is resolved: a pre-commit run on one
+ * router, or a project with few `async def`s, never resolves the rest of the project's calls.
  */
-export function propagate<T>(graph: CallGraph, maxFrames: number, direct: (module: ModuleFacts, call: CallFact, owner: FunctionNode) => T | undefined): Map<string, Reach<T>> {
+export function propagate<T>(
+  graph: CallGraph,
+  maxFrames: number,
+  direct: (module: ModuleFacts, call: CallFact, owner: FunctionNode) => T | undefined,
+  roots: Iterable<FunctionNode>,
+): Map<string, Reach<T>> {
+  // Forward: the sync functions the roots can reach, level by level.
+  const level = new Map<string, number>();
+  let frontier: FunctionNode[] = [];
+  for (const r of roots) {
+    if (!level.has(r.key) && !r.module.scopes[r.scopeIndex].isAsync) {
+      level.set(r.key, 1);
+      frontier.push(r);
+    }
+  }
+  const callers = new Map<string, CallEdge[]>();
+  for (let depth = 1; depth < maxFrames && frontier.length > 0; depth++) {
+    const next: FunctionNode[] = [];
+    for (const node of frontier) {
+      for (const edge of graph.edges(node)) {
+        if (!runsIn(node.module, edge.call.scope, node.scopeIndex)) continue;
+        (callers.get(edge.to.key) ?? callers.set(edge.to.key, []).get(edge.to.key)!).push(edge);
+        if (!level.has(edge.to.key)) {
+          level.set(edge.to.key, depth + 1);
+          next.push(edge.to);
+        }
+      }
+    }
+    frontier = next;
+  }
+  // Backward: from the functions that make such a call themselves, over the reversed edges.
   const reach = new Map<string, Reach<T>>();
   const queue: string[] = [];
-  for (const node of graph.nodes.values()) {
-    const scope = node.module.scopes[node.scopeIndex];
-    if (scope.isAsync) continue; // its body runs on the loop: reported where it is written
-    for (const call of graph.bodies.get(node.key) ?? []) {
+  for (const key of level.keys()) {
+    const node = graph.nodes.get(key)!;
+    for (const call of graph.bodies.get(key) ?? []) {
       if (!runsIn(node.module, call.scope, node.scopeIndex)) continue;
       const detail = direct(node.module, call, node);
       if (detail === undefined) continue;
-      reach.set(node.key, { frames: 1, call, module: node.module, detail });
-      queue.push(node.key);
+      reach.set(key, { frames: 1, call, module: node.module, detail });
+      queue.push(key);
       break;
-    }
-  }
-  // Reverse edges, only from sync functions' own bodies.
-  const callers = new Map<string, CallEdge[]>();
-  for (const [key, edges] of graph.edges) {
-    const from = graph.nodes.get(key)!;
-    if (from.module.scopes[from.scopeIndex].isAsync) continue;
-    for (const e of edges) {
-      if (!runsIn(from.module, e.call.scope, from.scopeIndex)) continue;
-      (callers.get(e.to.key) ?? callers.set(e.to.key, []).get(e.to.key)!).push(e);
     }
   }
   for (let i = 0; i < queue.length; i++) {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { RelatedLocation, Severity, TextEdit } from '../engine/diagnostics.js';
 import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
 import type { Rule, RuleContext } from '../engine/rule.js';
-import { callGraph, propagate, type Reach } from '../engine/callgraph.js';
+import { callGraph, propagate, type FunctionNode, type Reach } from '../engine/callgraph.js';
 import type { Project } from '../engine/project.js';
 
 /**
@@ -337,7 +337,17 @@ function blockingFunctions(project: Project, options: Options): Map<string, Reac
   let reach = reachCache.get(project);
   if (!reach) {
     const patterns = configuredPatterns(options);
-    reach = propagate(callGraph(project), options.callDepth, (module, call) => directEntry(project, module, call, patterns));
+    const graph = callGraph(project);
+    // The roots: project functions called on the event loop anywhere in the project.
+    const roots: FunctionNode[] = [];
+    for (const module of project.modules) {
+      for (const call of module.calls) {
+        if (module.scopes[call.scope].loopFunction < 0 || call.awaited) continue;
+        const target = graph.target(call);
+        if (target) roots.push(target);
+      }
+    }
+    reach = propagate(graph, options.callDepth, (module, call) => directEntry(project, module, call, patterns), roots);
     reachCache.set(project, reach);
   }
   return reach;

@@ -12,6 +12,8 @@ import type { Rule, RuleContext } from '../engine/rule.js';
 const WSGI_PROFILER = /^werkzeug\.(middleware|contrib)\.profiler\.ProfilerMiddleware$/;
 const PROFILER_MIDDLEWARE = /(PyInstrumentProfilerMiddleware|^fastapi_profiler\.[\w.]+|^pyinstrument[\w.]*Middleware|^werkzeug\.(middleware|contrib)\.profiler\.ProfilerMiddleware)$/;
 const MIDDLEWARE_DECORATOR = /\(\)\.(middleware|before_request|after_request|before_app_request|after_app_request|before_serving)(\(\))?$/;
+/** The spellings worth resolving (`ProfilerMiddleware(...)`, `app.add_middleware`, `Profiler()`, `.enable()`, `yappi.start()`). */
+const CANDIDATE_TEXT = /(Middleware|add_middleware|Profiler|enable|start)$/;
 const ALWAYS_ON = /^(cProfile|profile)\.Profile\(\)\.enable$|^yappi\.start$/;
 
 /** Where per-request code runs: route handlers and middleware. */
@@ -70,7 +72,7 @@ if os.getenv("PROFILE") == "1":
   checkModule(module: ModuleFacts, context: RuleContext<Record<string, never>>): void {
     const { project } = context;
     for (const call of module.calls) {
-      if (guarded(call)) continue;
+      if (guarded(call) || !CANDIDATE_TEXT.test(call.calleeText)) continue;
       const name = project.canonical(call.callee);
       if (!name) continue;
       let what: string | undefined;

@@ -118,6 +118,7 @@ A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunico
 
 function checkPython(module: ModuleFacts, context: RuleContext<Options>, min: number): void {
   for (const call of module.calls) {
+    if (!/(run|Config)$/.test(call.calleeText)) continue;
     const name = context.project.canonical(call.callee);
     if (!name || !UVICORN_CALLS.has(name)) continue;
     if (call.arguments.some((a) => a.splat === '**')) continue;

@@ -32,7 +32,7 @@ logger.add(sys.stdout, serialize=True)`,
   checkModule(module: ModuleFacts, context: RuleContext<Record<string, never>>): void {
     let serves: boolean | undefined;
     for (const call of module.calls) {
-      if (context.project.canonical(call.callee) !== 'loguru.logger.add') continue;
+      if (!call.calleeText.endsWith('.add') || context.project.canonical(call.callee) !== 'loguru.logger.add') continue;
       const enqueue = call.arguments.find((a) => a.keyword === 'enqueue');
       if (!enqueue || enqueue.value.kind !== 'bool' || !enqueue.value.value) continue;
       serves ??= applicationModel(context.project).servesHttp;
