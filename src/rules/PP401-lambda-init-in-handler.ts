@@ -3,6 +3,7 @@ import type { Project } from '../engine/project.js';
 import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
 import type { Rule, RuleContext } from '../engine/rule.js';
 import { lambdaView } from '../deploy/lambda.js';
+import { runsIn } from '../engine/callgraph.js';
 
 /**
  * PP401 lambda-init-in-handler: work that gives the same result on every invocation — SDK clients,
@@ -70,16 +71,6 @@ interface InitCall {
   call: CallFact;
   kind: Kind;
   name: string;
-}
-
-/** Code of `scope` that runs when `owner` runs: its own body and comprehensions, not nested defs. */
-function runsIn(module: ModuleFacts, scope: number, owner: number): boolean {
-  for (let s = scope; s >= 0; s = module.scopes[s].parent) {
-    if (s === owner) return true;
-    const k = module.scopes[s].kind;
-    if (k === 'function' || k === 'lambda' || k === 'class') return false;
-  }
-  return false;
 }
 
 function initKind(project: Project, module: ModuleFacts, call: CallFact): InitCall | undefined {
