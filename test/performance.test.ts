@@ -106,3 +106,20 @@ describe('--changed-since', () => {
     expect((await cli(['check', '--changed-since', 'no-such-rev'], dir)).code).toBe(2);
   });
 });
+
+describe('cache size', () => {
+  it('keeps only recent runs and the facts of current contents', async () => {
+    const dir = tempProject({ 'pyproject.toml': '[project]\nname = "x"\n', 'a.py': BLOCKING });
+    for (let i = 0; i < 140; i++) {
+      writeFileSync(path.join(dir, 'a.py'), `${BLOCKING}# edit ${i}\n`);
+      await runCheck({ paths: ['.'], cwd: dir, rules: RULES });
+    }
+    const { readdirSync } = await import('node:fs');
+    const base = path.join(dir, '.pylint-perf-cache');
+    const engine = readdirSync(base).find((d) => /^[0-9a-f]{16}$/.test(d))!;
+    expect(readdirSync(path.join(base, engine, 'runs')).length).toBeLessThanOrEqual(16);
+    const facts = readdirSync(path.join(base, engine, 'facts')).flatMap((d) => readdirSync(path.join(base, engine, 'facts', d)));
+    // 140 versions of a.py were seen; past twice the floor of 64, only the current one stays.
+    expect(facts.length).toBeLessThanOrEqual(2 * 64);
+  }, 60_000);
+});

@@ -13,7 +13,7 @@
  */
 
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -72,7 +72,33 @@ export class Cache {
   }
 
   private file(kind: 'facts' | 'runs', key: string): string {
-    return path.join(this.base, kind, key.slice(0, 2), `${key}.json`);
+    return kind === 'runs' ? path.join(this.base, kind, `${key}.json`) : path.join(this.base, kind, key.slice(0, 2), `${key}.json`);
+  }
+
+  /**
+   * Keeps the cache from growing without bound as files change: the newest `runs` entries only,
+   * and, once there are more than twice as many facts as the project has files, only the facts of
+   * the current contents.
+   */
+  prune(currentFacts: ReadonlySet<string>, keepRuns = 16): void {
+    try {
+      const runs = path.join(this.base, 'runs');
+      if (existsSync(runs)) {
+        const entries = readdirSync(runs)
+          .filter((f) => f.endsWith('.json'))
+          .map((f) => ({ f, t: statSync(path.join(runs, f)).mtimeMs }))
+          .sort((a, b) => b.t - a.t);
+        for (const e of entries.slice(keepRuns)) rmSync(path.join(runs, e.f), { force: true });
+      }
+      const facts = path.join(this.base, 'facts');
+      if (!existsSync(facts)) return;
+      const files: string[] = [];
+      for (const dir of readdirSync(facts)) for (const f of readdirSync(path.join(facts, dir))) files.push(path.join(facts, dir, f));
+      if (files.length <= 2 * Math.max(currentFacts.size, 64)) return;
+      for (const f of files) if (!currentFacts.has(path.basename(f, '.json'))) rmSync(f, { force: true });
+    } catch {
+      // Another run pruning at the same time, or a read-only cache: nothing to do.
+    }
   }
 
   get<T>(kind: 'facts' | 'runs', key: string): T | undefined {

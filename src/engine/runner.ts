@@ -210,7 +210,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   );
   const cached = cache?.get<RunOutcome>('runs', runKey);
   const outcome = cached ?? (await analyse());
-  if (!cached) cache?.set('runs', runKey, outcome);
+  if (!cached && cache) {
+    cache.set('runs', runKey, outcome);
+    cache.prune(new Set([...pythonTexts.values()].map((t) => t.key)));
+  }
   notices.push(...outcome.notices);
 
   async function analyse(): Promise<RunOutcome> {
