@@ -141,7 +141,9 @@ async def weather(city: str, request: Request):
           continue;
         }
         const helper = project.definition(name) ? helperClient(project, name) : undefined;
-        if (helper) {
+        // On the loop, a helper whose client constructor blocks (boto3) is PP101's finding (through project functions).
+        const blocking = helper && module.scopes[call.scope].loopFunction >= 0 && !call.awaited && blockingEntry(project.canonical(helper.call.callee) ?? '') !== undefined;
+        if (helper && !blocking) {
           done.add(key);
           const related: RelatedLocation[] = [{ path: helper.module.path, range: helper.call.range, message: `builds ${helper.what} here` }];
           context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}()\` builds ${helper.what} (\`${helper.call.calleeText}(...)\`) each time ${where} calls it, i.e. on every request. Create the client once and return the shared one (module level, \`app.state\`, or \`@functools.cache\`)`, related });
