@@ -15,19 +15,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../src/cli.js';
+import { filesUnder } from '../src/tools/files.js';
 
 const FIXTURES = path.join(import.meta.dirname, 'fixtures');
 const EXPECT = /#\s*expect(-next)?:\s*([A-Z]{2}\d{3}(?::\w+)?(?:\s*,\s*[A-Z]{2}\d{3}(?::\w+)?)*)/;
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
-  }
-  return out.sort();
-}
 
 function expectations(dir: string): string[] {
   const expected: string[] = [];

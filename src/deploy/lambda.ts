@@ -34,8 +34,6 @@ export interface LambdaView {
   codeDirectories: { directory: string; function: LambdaFunction }[];
 }
 
-const cache = new WeakMap<Project, LambdaView>();
-
 /** How a message names a function: `OrdersFunction (functions/orders/app.py)`. */
 export function describeFunction(project: Project, fn: LambdaFunction): string {
   const file = path.relative(project.root, fn.module.path).split(path.sep).join('/');
@@ -43,12 +41,7 @@ export function describeFunction(project: Project, fn: LambdaFunction): string {
 }
 
 export function lambdaView(project: Project): LambdaView {
-  let view = cache.get(project);
-  if (!view) {
-    view = build(project);
-    cache.set(project, view);
-  }
-  return view;
+  return project.derived(build);
 }
 
 /** `src/handlers.app.lambda_handler` → the module file and function name, from a code directory. */

@@ -52,15 +52,8 @@ const ROUTE_CALLS = /^(starlette\.routing\.(Route|WebSocketRoute)|fastapi\.routi
 const ROUTE_CALL_TEXT = /(Route|APIRoute|add_api_route|add_api_websocket_route|add_url_rule|add_route|add_websocket_route)$/;
 const ADD_ROUTE = /\(\)\.(add_api_route|add_api_websocket_route|add_url_rule|add_route|add_websocket_route)$/;
 
-const cache = new WeakMap<Project, ApplicationModel>();
-
 export function applicationModel(project: Project): ApplicationModel {
-  let model = cache.get(project);
-  if (!model) {
-    model = build(project);
-    cache.set(project, model);
-  }
-  return model;
+  return project.derived(build);
 }
 
 function build(project: Project): ApplicationModel {

@@ -132,15 +132,10 @@ export class CallGraph {
   }
 }
 
-const graphs = new WeakMap<Project, CallGraph>();
+const buildGraph = (project: Project): CallGraph => new CallGraph(project);
 
 export function callGraph(project: Project): CallGraph {
-  let g = graphs.get(project);
-  if (!g) {
-    g = new CallGraph(project);
-    graphs.set(project, g);
-  }
-  return g;
+  return project.derived(buildGraph);
 }
 
 /** How a function reaches a call with the property: the first edge, or the call itself. */

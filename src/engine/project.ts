@@ -121,6 +121,17 @@ export class Project {
     return this.byName.get(name) ?? this.byRootAlias.get(name) ?? this.bySuffix.get(name) ?? undefined;
   }
 
+  private readonly derivedValues = new Map<(project: Project) => unknown, unknown>();
+
+  /**
+   * Knowledge derived from the whole project (the application model, the call graph, Lambda
+   * handlers), computed on first use and shared by every rule of the run.
+   */
+  derived<T>(build: (project: Project) => T): T {
+    if (!this.derivedValues.has(build)) this.derivedValues.set(build, build(this));
+    return this.derivedValues.get(build) as T;
+  }
+
   /** The module read from this file, if any. */
   moduleAt(file: string): ModuleFacts | undefined {
     this.byPath ??= new Map(this.modules.map((m) => [m.path, m]));

@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { main } from '../cli.js';
+import { filesUnder } from './files.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -98,16 +99,6 @@ function mutate(text: string, random: () => number): string {
         out = out.slice(0, at) + TOKENS[pick(TOKENS.length)] + out.slice(at);
       }
     }
-  }
-  return out;
-}
-
-function filesUnder(dir: string): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) out.push(...filesUnder(p));
-    else out.push(p);
   }
   return out;
 }
