@@ -6,6 +6,7 @@
  */
 
 import type { Fix, RelatedLocation, Severity, SourceRange } from './diagnostics.js';
+import { FIELD_REPORTS, type FieldReportKey } from './field-reports.js';
 import type { ModuleFacts } from './python/facts.js';
 import type { Project } from './project.js';
 
@@ -24,6 +25,8 @@ export interface RuleDocumentation {
   language?: string;
   /** Cases deliberately not reported (Markdown list items). */
   notFlagged?: string[];
+  /** The field reports that `why` cites (by their short names); listed in full under "Sources". */
+  sources?: FieldReportKey[];
 }
 
 export interface RuleOptionsSpec<O> {
@@ -118,6 +121,9 @@ export function ruleMarkdown(rule: AnyRule): string {
       const def = JSON.stringify((rule.options.defaults as Record<string, unknown>)[camel(key)] ?? (rule.options.defaults as Record<string, unknown>)[key]);
       parts.push(`- \`${key}\` (default \`${def}\`): ${description}`);
     }
+  }
+  if (d.sources && d.sources.length > 0) {
+    parts.push('', '## Sources', '', ...d.sources.map((key) => `- ${FIELD_REPORTS[key].citation}`));
   }
   parts.push(
     '',

@@ -80,8 +80,9 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['performance', 'http', 'connections', 'latency'],
   precision: 'high',
   docs: {
+    sources: ['R5'],
     what: `Inside a route handler or a FastAPI dependency (nested functions included): construction of \`httpx.Client\`/\`AsyncClient\`, \`requests.Session\`, \`aiohttp.ClientSession\`, \`urllib3.PoolManager\`, \`redis.Redis\`/\`redis.asyncio.Redis\` (and \`from_url\`), \`boto3.client|resource|Session\`, and LLM SDK clients that own an HTTP pool (\`openai.OpenAI\`/\`AsyncOpenAI\`/\`AzureOpenAI\`, \`anthropic.Anthropic\`/\`AsyncAnthropic\`) — also when a project helper the handler calls builds the client (\`get_client()\` returning a new one; reported at the call) — and the one-shot functions \`requests.get|post|...|request\` and \`httpx.get|post|...|request\`, each of which opens a new connection. A call that PP101 reports (blocking on the event loop) is reported once, by PP101.`,
-    why: `Seed 004: a network round trip inside a datacenter costs ~500 µs against ~100 ns for a memory reference, and a new connection adds TCP and TLS handshakes on top; the service's p95 latency fell from 300 ms to 30 ms after, among other fixes, reusing connections and enabling keep-alive. A client object owns a connection pool: built per request, the pool is thrown away after one use.`,
+    why: `“High Performance FastAPI” (PyCon JP 2021): a network round trip inside a datacenter costs ~500 µs against ~100 ns for a memory reference, and a new connection adds TCP and TLS handshakes on top; the service's p95 latency fell from 300 ms to 30 ms after, among other fixes, reusing connections and enabling keep-alive. A client object owns a connection pool: built per request, the pool is thrown away after one use.`,
     fix: `Create the client once — at module level, in the FastAPI \`lifespan\` (stored on \`app.state\`), or in a cached factory — and reuse it in every request; close it at shutdown. For one-shot calls, use a shared \`requests.Session()\` / \`httpx.Client()\` instead of \`requests.get(...)\`.`,
     bad: `from fastapi import FastAPI
 import httpx

@@ -16,8 +16,9 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['correctness', 'async', 'caching'],
   precision: 'very-high',
   docs: {
+    sources: ['R5'],
     what: `\`@functools.lru_cache\`, \`@lru_cache(maxsize=...)\`, \`@functools.cache\`, \`@cachetools.cached(...)\` and the \`cachetools.func\` decorators on an \`async def\`.`,
-    why: `Seed 004 recommends caching repeated work with \`functools.lru_cache\` — but on an \`async def\` the cached value is the *coroutine object*, not its result. The first caller awaits it; the next call with the same arguments gets the same, already-awaited coroutine and fails with \`RuntimeError: cannot reuse already awaited coroutine\`.`,
+    why: `“High Performance FastAPI” (PyCon JP 2021) recommends caching repeated work with \`functools.lru_cache\` — but on an \`async def\` the cached value is the *coroutine object*, not its result. The first caller awaits it; the next call with the same arguments gets the same, already-awaited coroutine and fails with \`RuntimeError: cannot reuse already awaited coroutine\`.`,
     fix: `Use an async-aware cache: \`async_lru.alru_cache\`, \`aiocache.cached\`, or cache the awaited value yourself (a dict filled after \`await\`). For a value computed once at start-up, compute it in the \`lifespan\` hook.`,
     bad: `from functools import lru_cache
 

@@ -22,7 +22,7 @@ interface Options {
 
 /**
  * The built-in catalogue. Figures: `import X` on CPython 3.11 (Debian bookworm packages, 2 cores;
- * see import-costs.md in the project's design notes). Entries without a figure could not be
+ * the method and the full table are in docs/import-costs.md). Entries without a figure could not be
  * installed there and are known from their own trackers to cost as much or more.
  */
 const CATALOGUE: Record<string, string> = {
@@ -46,7 +46,7 @@ const CATALOGUE: Record<string, string> = {
   transformers: 'pulls in torch or tensorflow',
   sentence_transformers: 'pulls in torch and transformers',
   diffusers: 'pulls in torch',
-  'google.generativeai': 'seed 000: memory at 100% at start-up, deployments 10 → 30 min',
+  'google.generativeai': 'memory at 100% at start-up, deployments 10 → 30 min (the FastAPI start-up memory report)',
   'google.cloud': 'client libraries load grpc and protobuf',
   vertexai: 'loads google.cloud.aiplatform',
   langchain: 'heavy, not measured here',
@@ -127,12 +127,13 @@ export const rule: Rule<Options> = {
   tags: ['performance', 'startup', 'imports', 'memory'],
   precision: 'high',
   docs: {
+    sources: ['R1'],
     what: `A module-level import (also inside a module-level \`if\`/\`try\`) of a heavy module in a **router module** (one that defines a route handler or creates an app or router object), or in **any project module the app entry imports at module level**, transitively. The chain from the entry is shown in the message and as related locations: \`app/main.py → app/api/routes.py → pandas\`.
 
 A module is heavy when it is in the built-in catalogue (\`torch\`, \`tensorflow\`, \`keras\`, \`jax\`, \`transformers\`, \`sentence_transformers\`, \`diffusers\`, \`google.generativeai\`, \`google.cloud.*\`, \`vertexai\`, \`langchain*\`, \`llama_index\`, \`pandas\`, \`polars\`, \`scipy.stats\` and other scipy submodules, \`sklearn\`, \`statsmodels\`, \`matplotlib\`, \`seaborn\`, \`plotly\`, \`cv2\`, \`spacy\`, \`nltk\`, \`gensim\`, \`sympy\`, \`numba\`, \`xgboost\`, \`lightgbm\`, \`catboost\`, \`onnxruntime\`), in \`heavy-modules\`, or — with \`--importtime FILE\`, the stderr of \`python -X importtime\` — measured at or above \`importtime-threshold-ms\` of cumulative import time; the measurement then decides and the message quotes it. \`light-modules\` removes entries.
 
 App entries are the modules a gunicorn/uvicorn/\`fastapi run\` invocation serves; without a deployment file, the modules that create an app object (\`FastAPI()\`, \`Flask()\`, ...). When the invocation runs N workers without \`--preload\`, the message says the import is paid N times.`,
-    why: `Seed 000: a FastAPI service whose route module imported \`google.generativeai\` at the top pinned memory at 100% during start-up, and deployments went from about 10 to 30 minutes. Moving the import to the lifespan hook, the health check or warm-up imports barely helped; the only change that worked was importing the library inside the function that uses it. Measured here: \`import torch\` takes ≈884 ms and +219 MB, \`pandas\` ≈295 ms and +54 MB — per worker process, before the first request.`,
+    why: `The FastAPI start-up memory report: a FastAPI service whose route module imported \`google.generativeai\` at the top pinned memory at 100% during start-up, and deployments went from about 10 to 30 minutes. Moving the import to the lifespan hook, the health check or warm-up imports barely helped; the only change that worked was importing the library inside the function that uses it. Measured on CPython 3.11 (Debian 12 packages, a 2-core Linux machine; the fastest of three fresh processes, table in \`docs/import-costs.md\` of the pylint-perf repository): \`import torch\` takes ≈884 ms and +219 MB, \`pandas\` ≈295 ms and +54 MB — per worker process, before the first request.`,
     fix: `Import the library inside the function that uses it (Python caches modules, so the cost is paid once, on first use, and only by workers that need it). With Python 3.15, \`lazy import torch\` (PEP 810) does the same at module level. When a name is only used in annotations, import it under \`if TYPE_CHECKING:\`. Measure with \`python -X importtime -c "import app.main" 2> importtime.log\` and pass \`--importtime importtime.log\` to rank by real cost.`,
     bad: `# app/routers/reports.py
 import pandas as pd

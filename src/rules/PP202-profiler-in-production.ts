@@ -48,8 +48,9 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['performance', 'profiling', 'middleware'],
   precision: 'high',
   docs: {
+    sources: ['R3', 'R5'],
     what: `Unconditional profiling in the application: \`app.wsgi_app = ProfilerMiddleware(...)\` (werkzeug, also the old \`werkzeug.contrib.profiler\`), \`app.add_middleware(PyInstrumentProfilerMiddleware, ...)\` (and other pyinstrument / \`fastapi_profiler\` middleware), \`pyinstrument.Profiler()\` created inside a middleware or route handler, and \`cProfile.Profile().enable()\` / \`yappi.start()\` at module level or in a handler.`,
-    why: `Seed 002 wraps a Flask app in werkzeug's \`ProfilerMiddleware\`, which runs cProfile on every request and writes a \`.prof\` file for each; seed 004 found that the pyinstrument middleware "cannot be used in the actual application or under load because the impact on performance is high". A profiler left on after an investigation multiplies the cost of every request.`,
+    why: `Ubie's profiling write-up wraps a Flask app in werkzeug's \`ProfilerMiddleware\`, which runs cProfile on every request and writes a \`.prof\` file for each; “High Performance FastAPI” (PyCon JP 2021) found that the pyinstrument middleware "cannot be used in the actual application or under load because the impact on performance is high". A profiler left on after an investigation multiplies the cost of every request.`,
     fix: `Enable profiling only on demand: behind a setting (\`if settings.PROFILE:\`), an environment variable, \`app.debug\`, or a query parameter checked inside the middleware — or only in a local script under \`if __name__ == "__main__":\`.`,
     bad: `from flask import Flask
 from werkzeug.middleware.profiler import ProfilerMiddleware
@@ -90,7 +91,7 @@ if os.getenv("PROFILE") == "1":
       if (!what) continue;
       context.report({
         range: call.range,
-        message: `${what}, unconditionally: profiling multiplies the cost of each request in production (seed 004: "cannot be used ... under load"). Enable it only behind a setting or environment variable (\`if settings.PROFILE:\`)`,
+        message: `${what}, unconditionally: profiling multiplies the cost of each request in production (“High Performance FastAPI”, PyCon JP 2021: "cannot be used ... under load"). Enable it only behind a setting or environment variable (\`if settings.PROFILE:\`)`,
       });
     }
   },

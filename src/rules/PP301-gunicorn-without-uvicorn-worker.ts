@@ -30,13 +30,14 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['performance', 'deployment', 'gunicorn', 'asgi', 'correctness'],
   precision: 'high',
   docs: {
+    sources: ['R2'],
     language: 'dockerfile',
     what: `A gunicorn invocation — in a Dockerfile, compose file, Procfile, shell script, Makefile, Kubernetes manifest, supervisord or systemd unit — whose app target resolves to an **ASGI** app (\`FastAPI()\`, \`Starlette()\`, \`Quart()\`, \`Litestar()\`, Django's \`get_asgi_application()\`, a project subclass of one, or a factory that builds one) while its effective worker class is not ASGI-capable. The worker class is taken from \`-k\`/\`--worker-class\`, the \`-c\` config file or the default \`./gunicorn.conf.py\` (\`worker_class = ...\`), and \`GUNICORN_CMD_ARGS\`, in gunicorn's precedence (config file < \`GUNICORN_CMD_ARGS\` < command line). ASGI-capable: \`uvicorn.workers.UvicornWorker\`, \`uvicorn.workers.UvicornH11Worker\`, \`uvicorn_worker.UvicornWorker\`, \`uvicorn_worker.UvicornH11Worker\`, gunicorn's own \`asgi\` worker (gunicorn ≥ 24), and project subclasses of the Uvicorn workers.
 
 Also the mirror error: a Uvicorn worker class serving a resolved **WSGI** app (\`Flask()\`, \`get_wsgi_application()\`, \`falcon.App()\`, \`Bottle()\`).
 
 When the target cannot be resolved, the finding is a **warning**, and only when the project's dependencies (\`requirements*.txt\`, \`pyproject.toml\`, \`Pipfile\`, \`setup.cfg\`) name an ASGI framework and no WSGI one.`,
-    why: `gunicorn is a WSGI server: it can run FastAPI only as the process manager of Uvicorn's worker class. With the default \`sync\` worker gunicorn calls the ASGI app with the WSGI signature, and every request fails with \`TypeError: __call__() missing 1 required positional argument: 'send'\` (seed 001). The service starts, passes a TCP health check, and answers nothing.`,
+    why: `gunicorn is a WSGI server: it can run FastAPI only as the process manager of Uvicorn's worker class. With the default \`sync\` worker gunicorn calls the ASGI app with the WSGI signature, and every request fails with \`TypeError: __call__() missing 1 required positional argument: 'send'\` (the FLINTERS load test). The service starts, passes a TCP health check, and answers nothing.`,
     fix: `Give gunicorn the Uvicorn worker: \`gunicorn -w 4 -k uvicorn.workers.UvicornWorker app.main:app\` (or \`uvicorn_worker.UvicornWorker\` from the \`uvicorn-worker\` package, which replaces the deprecated \`uvicorn.workers\`), or set \`worker_class\` in \`gunicorn.conf.py\`. Or run \`uvicorn app.main:app --workers 4\` directly. For a WSGI app under a Uvicorn worker, drop \`-k\` (or use \`gthread\`).`,
     bad: `FROM python:3.12-slim
 WORKDIR /app

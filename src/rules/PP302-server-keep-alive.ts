@@ -30,6 +30,7 @@ export const rule: Rule<Options> = {
   tags: ['performance', 'deployment', 'uvicorn', 'gunicorn', 'keep-alive'],
   precision: 'medium',
   docs: {
+    sources: ['R5', 'R2'],
     language: 'yaml',
     what: `A production server started without a keep-alive timeout at least as long as the load balancer's idle timeout:
 
@@ -38,7 +39,7 @@ export const rule: Rule<Options> = {
 - either with a literal value below \`keep-alive-min-seconds\` (default 60 s, the AWS ALB idle timeout).
 
 A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunicorn silently ignores names it does not know) counts as missing, and the message says so.`,
-    why: `Uvicorn closes an idle connection after 5 s and gunicorn after 2 s; load balancers keep theirs open longer (AWS ALB: 60 s). The balancer then sends a request on a connection the server has just closed, and the client gets a 502 — rarely, under load, and never in a local test. Seed 004 traced memory growth and errors of a FastAPI service behind nginx to keep-alive: the fix was HTTP/1.1 keep-alive from nginx and \`--timeout-keep-alive\` on uvicorn; seed 001's compose file sets \`--timeout-keep-alive 60\` (uvicorn) and \`--keep-alive=60\` (gunicorn).`,
+    why: `Uvicorn closes an idle connection after 5 s and gunicorn after 2 s; load balancers keep theirs open longer (AWS ALB: 60 s). The balancer then sends a request on a connection the server has just closed, and the client gets a 502 — rarely, under load, and never in a local test. “High Performance FastAPI” (PyCon JP 2021) traced memory growth and errors of a FastAPI service behind nginx to keep-alive: the fix was HTTP/1.1 keep-alive from nginx and \`--timeout-keep-alive\` on uvicorn; the FLINTERS load test's compose file sets \`--timeout-keep-alive 60\` (uvicorn) and \`--keep-alive=60\` (gunicorn).`,
     fix: `Set the server's keep-alive above the balancer's idle timeout: \`uvicorn app.main:app --timeout-keep-alive 65\`, \`uvicorn.run(app, timeout_keep_alive=65)\`, \`gunicorn --keep-alive 65 ...\` or \`keepalive = 65\` in \`gunicorn.conf.py\`. \`fastapi run\` has no keep-alive option in older FastAPI CLI versions: run \`uvicorn\` directly there.`,
     bad: `services:
   api:

@@ -32,6 +32,7 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['performance', 'deployment', 'nginx', 'keep-alive'],
   precision: 'high',
   docs: {
+    sources: ['R5'],
     language: 'nginx',
     what: `In nginx configuration (\`nginx.conf\`, \`*.conf\` files, \`sites-available/\`, \`conf.d/\`, with \`include\`s followed):
 
@@ -40,7 +41,7 @@ export const rule: Rule<Record<string, never>> = {
 - an \`upstream\` block used by a \`proxy_pass\` that has no \`keepalive N;\`.
 
 Directives inherit from \`http\` to \`server\` to \`location\` to \`if\`; note that \`proxy_set_header\` at a level *replaces* every inherited \`proxy_set_header\` (nginx's rule), so a \`location\` that adds \`X-Request-Id\` loses the \`Connection ""\` set in \`server\`.`,
-    why: `nginx talks HTTP/1.0 to upstreams by default and closes the connection after every request; every request then pays a TCP handshake to the app, and the app server handles a connection storm. Seed 004: "I had not set KeepAlive on nginx ... resolved by connecting with HTTP 1.1" — together with the app-side keep-alive fix, the service went from being OOM-killed under load to 250 rps per instance with p95 30 ms.`,
+    why: `nginx talks HTTP/1.0 to upstreams by default and closes the connection after every request; every request then pays a TCP handshake to the app, and the app server handles a connection storm. “High Performance FastAPI” (PyCon JP 2021): "I had not set KeepAlive on nginx ... resolved by connecting with HTTP 1.1" — together with the app-side keep-alive fix, the service went from being OOM-killed under load to 250 rps per instance with p95 30 ms.`,
     fix: `Proxy through an \`upstream\` with a connection pool, over HTTP/1.1, without forwarding \`Connection: close\`:
 
 \`\`\`nginx

@@ -15,9 +15,10 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['performance', 'deployment', 'pypy', 'memory'],
   precision: 'high',
   docs: {
+    sources: ['R5'],
     language: 'dockerfile',
     what: `A Dockerfile whose final stage runs PyPy — a \`pypy:*\` base image (or a stage built from one), or a stage that installs \`pypy3\` with a package manager and runs it — and that sets no \`PYPY_GC_MAX\`: not in an \`ENV\` of the stage, not on the command (\`PYPY_GC_MAX=1GB pypy3 ...\`), and not in the \`environment\` of a compose service that builds this Dockerfile or in a Kubernetes container's \`env\`.`,
-    why: `Seed 004 moved a FastAPI service to PyPy (≈40% faster; with the other fixes per-instance throughput went from 50 to 250 rps and p95 from 300 ms to 30 ms), but the process grew until the OOM killer ended it. PyPy's incminimark GC sizes its major collections from the heap it has already used and has no notion of the container's limit; \`PYPY_GC_MAX\` caps the heap and makes it collect instead of growing.`,
+    why: `“High Performance FastAPI” (PyCon JP 2021) moved a FastAPI service to PyPy (≈40% faster; with the other fixes per-instance throughput went from 50 to 250 rps and p95 from 300 ms to 30 ms), but the process grew until the OOM killer ended it. PyPy's incminimark GC sizes its major collections from the heap it has already used and has no notion of the container's limit; \`PYPY_GC_MAX\` caps the heap and makes it collect instead of growing.`,
     fix: `Set \`PYPY_GC_MAX\` so that workers × \`PYPY_GC_MAX\` stays below the container's memory limit, e.g. \`ENV PYPY_GC_MAX=1GB\` for 2 workers in a 3 GB container (or in the compose/Kubernetes environment).`,
     bad: `FROM pypy:3.10-slim
 WORKDIR /app

@@ -14,9 +14,10 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['performance', 'deployment', 'gunicorn', 'concurrency'],
   precision: 'high',
   docs: {
+    sources: ['R2'],
     language: 'sh',
     what: `A gunicorn invocation serving a WSGI app (Flask, Django WSGI, Falcon, Bottle — resolved from its target) with the default \`sync\` worker class, one worker (explicitly or by default) and no \`--threads\`, from the command line, the config file or \`GUNICORN_CMD_ARGS\`.`,
-    why: `A sync worker handles one request at a time. Seed 001: Flask under gunicorn with one sync worker answered ten concurrent one-second requests after 1, 2, … 10 s — 10.08 s in total — while FastAPI answered all ten in 1.06 s. One slow request (a database query, an outbound HTTP call) queues every other user behind it.`,
+    why: `A sync worker handles one request at a time. The FLINTERS load test: Flask under gunicorn with one sync worker answered ten concurrent one-second requests after 1, 2, … 10 s — 10.08 s in total — while FastAPI answered all ten in 1.06 s. One slow request (a database query, an outbound HTTP call) queues every other user behind it.`,
     fix: `Run more workers (\`-w 4\`, typically 2 × cores + 1), add threads (\`--threads 8\`, which selects \`gthread\`), use \`gevent\`, or move to an async stack.`,
     bad: `gunicorn app:app --bind 0.0.0.0:8000`,
     good: `gunicorn app:app --bind 0.0.0.0:8000 --workers 4 --threads 4`,

@@ -131,6 +131,7 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['performance', 'lambda', 'aws', 'cold-start'],
   precision: 'high',
   docs: {
+    sources: ['R4'],
     what: `Inside a Lambda handler's body (see below for how handlers are found), and one call deep — inside a project function the handler calls, or the \`__init__\` of a project class it instantiates:
 
 - AWS SDK clients and sessions: \`boto3.client|resource|Session(...)\`, \`botocore\` sessions;
@@ -140,7 +141,7 @@ export const rule: Rule<Record<string, never>> = {
 - a project class whose \`__init__\` does any of these or sleeps (reported at the instantiation).
 
 Handlers: functions named by AWS SAM / CloudFormation templates (\`Handler\` + \`CodeUri\`, \`Globals\`), \`serverless.yml\`, the AWS CDK in Python (\`Function(handler=..., code=Code.from_asset(...))\`, \`PythonFunction(entry=..., index=..., handler=...)\`), Zappa (\`lambda_handler\`) and Chalice (\`@app.route\`, \`@app.lambda_function\`, ...); in modules no descriptor names, a module-level function with parameters \`(event, context)\` or named \`lambda_handler\`.`,
-    why: `Code at module level runs once per cold start; code in the handler runs on every invocation. Seed 003 measured it: an object whose construction takes 2 s, created inside the handler, made **every invocation last 2,003 ms**; moved to module scope an invocation took **1.24 ms** (the 2.1 s moved into the one-time Init Duration). SDK clients, connections ("connection cache ... prepared in advance") and models behave the same way, and a client per invocation also throws away its connection pool.`,
+    why: `Code at module level runs once per cold start; code in the handler runs on every invocation. The Classmethod Lambda tuning talk measured it: an object whose construction takes 2 s, created inside the handler, made **every invocation last 2,003 ms**; moved to module scope an invocation took **1.24 ms** (the 2.1 s moved into the one-time Init Duration). SDK clients, connections ("connection cache ... prepared in advance") and models behave the same way, and a client per invocation also throws away its connection pool.`,
     fix: `Create the object at module level, next to the imports, and use it in the handler. When it must be created lazily (a secret fetched at first use), keep it in a global: \`global _client\` / \`if _client is None: _client = ...\`, or a \`@functools.cache\`d factory.`,
     bad: `import boto3
 

@@ -24,9 +24,10 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['correctness', 'lambda', 'aws', 'multiprocessing'],
   precision: 'very-high',
   docs: {
+    sources: ['R4'],
     what: `In Lambda code — a Lambda handler's module and every project module it imports inside the function's code directory — \`multiprocessing.Pool\`, \`Queue\`/\`JoinableQueue\`/\`SimpleQueue\`, \`Manager\`, \`Lock\`/\`RLock\`/\`Semaphore\`/\`BoundedSemaphore\`/\`Event\`/\`Condition\`/\`Barrier\`, \`Value\`/\`Array\`, the same through a context (\`multiprocessing.get_context("spawn").Pool(...)\`), and \`concurrent.futures.ProcessPoolExecutor\`.`,
-    why: `Seed 003: on Lambda, \`multiprocessing.Pool\` fails with \`OSError: [Errno 38] Function not implemented\`: the execution environment has no \`/dev/shm\`, which Pool's queues and semaphores need. It works on a laptop and in a container, then fails only once deployed.`,
-    fix: `Use \`multiprocessing.Process\` with \`Pipe\` (they work on Lambda), threads for I/O-bound work (\`concurrent.futures.ThreadPoolExecutor\`), or fan the work out to several invocations (Step Functions, SQS). For CPU-bound work remember that a full vCPU needs 1,792 MB of configured memory: seed 003 measured run time falling from 49.3 s at 256 MB to 6.9 s at 1,792 MB, and no further.`,
+    why: `The Classmethod Lambda tuning talk: on Lambda, \`multiprocessing.Pool\` fails with \`OSError: [Errno 38] Function not implemented\`: the execution environment has no \`/dev/shm\`, which Pool's queues and semaphores need. It works on a laptop and in a container, then fails only once deployed.`,
+    fix: `Use \`multiprocessing.Process\` with \`Pipe\` (they work on Lambda), threads for I/O-bound work (\`concurrent.futures.ThreadPoolExecutor\`), or fan the work out to several invocations (Step Functions, SQS). For CPU-bound work remember that a full vCPU needs 1,792 MB of configured memory: the same talk measured run time falling from 49.3 s at 256 MB to 6.9 s at 1,792 MB, and no further.`,
     bad: `from multiprocessing import Pool
 
 def handler(event, context):

@@ -17,9 +17,10 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['performance', 'lambda', 'aws', 'cold-start', 'packaging'],
   precision: 'high',
   docs: {
+    sources: ['R4'],
     language: 'text',
     what: `\`boto3\` or \`botocore\` in the dependency manifest (\`requirements*.txt\`, \`pyproject.toml\`) of a Lambda function's code directory — the SAM \`CodeUri\`, the Serverless service (or \`module\`) directory, the CDK asset directory, the Zappa or Chalice project — reported at the line that names it.`,
-    why: `The Python Lambda runtime already provides boto3. Seed 003: bundling it in the deployment package made the first invocation take **4,000 ms instead of 1,547 ms**; trimming botocore's data folder from 44 MB to 968 KB only brought it to 3,807 ms.`,
+    why: `The Python Lambda runtime already provides boto3. The Classmethod Lambda tuning talk: bundling it in the deployment package made the first invocation take **4,000 ms instead of 1,547 ms**; trimming botocore's data folder from 44 MB to 968 KB only brought it to 3,807 ms.`,
     fix: `Remove \`boto3\`/\`botocore\` from the function's manifest (keep them in a development requirements file for tests). If you need a newer SDK than the runtime's, keep it and suppress this finding (\`# pylint-perf: disable=PP403\` on the line), or ship it in a layer.`,
     bad: `# functions/orders/requirements.txt
 boto3==1.35.90
@@ -47,7 +48,7 @@ pydantic==2.10.4`,
           context.report({
             path: manifest.path,
             range,
-            message: `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, but the Python runtime already provides it: bundling made the first invocation take 4,000 ms instead of 1,547 ms (seed 003). Remove it from this manifest unless you need a newer SDK`,
+            message: `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, but the Python runtime already provides it: bundling made the first invocation take 4,000 ms instead of 1,547 ms (the Classmethod Lambda tuning talk). Remove it from this manifest unless you need a newer SDK`,
             related: fn.descriptor ? [{ ...fn.descriptor, message: 'the Lambda function is declared here' }] : undefined,
           });
         }

@@ -15,8 +15,9 @@ export const rule: Rule<Record<string, never>> = {
   tags: ['performance', 'logging', 'loguru'],
   precision: 'high',
   docs: {
+    sources: ['R5'],
     what: `\`logger.add(..., enqueue=True)\` on loguru's \`logger\`, in a project that serves HTTP (it has a route handler, an app object or a server invocation).`,
-    why: `Seed 004: in a FastAPI service, loguru with \`enqueue=True\` serialised every record and passed it through a \`multiprocessing.SimpleQueue\` (a pipe) to a writer thread; that took a large share of the CPU and fought the GIL with the request handlers.`,
+    why: `“High Performance FastAPI” (PyCon JP 2021): in a FastAPI service, loguru with \`enqueue=True\` serialised every record and passed it through a \`multiprocessing.SimpleQueue\` (a pipe) to a writer thread; that took a large share of the CPU and fought the GIL with the request handlers.`,
     fix: `Log to stdout/stderr without \`enqueue\` (the container runtime collects it), or to a file sink without \`enqueue\`; \`enqueue=True\` is only needed when several *processes* write to the same file.`,
     bad: `from loguru import logger
 
