@@ -3,15 +3,14 @@
  * fixtures checked by a real nginx, and malformed files that must become notices, never crashes.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { serverCommandsInShell } from '../src/deploy/command.js';
 import { parseArguments } from '../src/deploy/options.js';
 import { readDeployment } from '../src/deploy/read.js';
-import { cli, tempProject } from './helpers.js';
+import { cli, tempProject, tempDir } from './helpers.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -271,7 +270,7 @@ describe('nginx fixtures are real configurations', () => {
   it('there are nginx fixtures', () => expect(files.length).toBeGreaterThanOrEqual(3));
 
   it.runIf(available).each(files.map((f) => [path.relative(HERE, f), f]))('nginx -t accepts %s', (_, file) => {
-    const prefix = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-nginx-'));
+    const prefix = tempDir('pylint-perf-nginx-');
     const text = readFileSync(file, 'utf8');
     let config = file;
     if (!/^\s*events\b/m.test(text)) {
@@ -286,7 +285,7 @@ describe('nginx fixtures are real configurations', () => {
   });
 
   it.runIf(available)('and nginx -t is not vacuous: it rejects a broken one', () => {
-    const prefix = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-nginx-'));
+    const prefix = tempDir('pylint-perf-nginx-');
     const config = path.join(prefix, 'broken.conf');
     writeFileSync(config, 'events {}\nhttp { server { location / { proxy_pass http://127.0.0.1:1; } }\n');
     expect(nginxT(config, prefix).status).not.toBe(0);

@@ -1,6 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 import { main } from '../src/cli.js';
 import type { ModuleFacts } from '../src/engine/python/facts.js';
 import { PythonParser } from '../src/engine/python/parser.js';
@@ -17,8 +18,22 @@ export async function callees(source: string, moduleName?: string): Promise<(str
   return (await factsOf(source, moduleName)).calls.map((c) => c.callee);
 }
 
+const created: string[] = [];
+
+/** Removes every folder `tempDir` made in this test file once its tests have run. */
+afterAll(() => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A new empty folder under the system's temporary folder, removed after this file's tests. */
+export function tempDir(prefix = 'pylint-perf-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  created.push(dir);
+  return dir;
+}
+
 export function tempProject(files: Record<string, string>): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-'));
+  const dir = tempDir();
   for (const [rel, text] of Object.entries(files)) {
     const p = path.join(dir, rel);
     mkdirSync(path.dirname(p), { recursive: true });

@@ -3,15 +3,14 @@
  * only the changed files), and the real pre-commit client against `.pre-commit-hooks.yaml`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { deploymentFileKind } from '../src/engine/discover.js';
 import { escapeData, escapeProperty } from '../src/reporters/github.js';
-import { cli, tempProject } from './helpers.js';
+import { cli, tempProject, tempDir } from './helpers.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BLOCKING = 'import time\n\nasync def handler():\n    time.sleep(1)\n';
@@ -175,8 +174,8 @@ describe('pre-commit end to end', () => {
   it.runIf(available && haveGitCommit)(
     'pre-commit try-repo fails on a blocking call and passes on clean code',
     () => {
-      const home = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-precommit-home-'));
-      const work = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-precommit-'));
+      const home = tempDir('pylint-perf-precommit-home-');
+      const work = tempDir('pylint-perf-precommit-');
       const env = {
         ...process.env,
         PRE_COMMIT_HOME: home,

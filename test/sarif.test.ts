@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import os from 'node:os';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../src/rules/index.js';
-import { cli, tempProject } from './helpers.js';
+import { cli, tempProject, tempDir } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -16,7 +15,7 @@ const SCHEMA = JSON.parse(readFileSync(path.join(here, 'data', 'sarif-schema-2.1
 
 /** The committed sample project, copied so that its root (and so every URI) is the copy's. */
 function sampleProject(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-sarif-'));
+  const dir = tempDir('pylint-perf-sarif-');
   cpSync(path.join(here, 'projects', 'sarif'), dir, { recursive: true });
   return dir;
 }
@@ -43,7 +42,7 @@ describe('SARIF 2.1.0', () => {
 
   it('is valid against the official SARIF 2.1.0 JSON schema', () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
-    addFormats(ajv);
+    addFormats.default(ajv); // a CommonJS module: its default export is `module.exports`
     const validate = ajv.compile(SCHEMA);
     const valid = validate(log);
     expect(validate.errors ?? []).toEqual([]);
