@@ -6,12 +6,12 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, type FailOn } from './engine/config.js';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { ConfigError, ruleSelectors, suggest, type FailOn } from './engine/config.js';
 import type { Severity } from './engine/diagnostics.js';
 import { deploymentFileKind, UsageError } from './engine/discover.js';
 import { parseImportTime, type ImportTimes } from './engine/importtime.js';
@@ -25,7 +25,7 @@ import { ALL_DIAGNOSTIC_SOURCES, RULES } from './rules/index.js';
 import { formatGithub } from './reporters/github.js';
 import { formatJson } from './reporters/json.js';
 import { formatSarif } from './reporters/sarif.js';
-import { formatText } from './reporters/text.js';
+import { fixedSentence, formatText } from './reporters/text.js';
 import { displayPath } from './reporters/paths.js';
 import type { Report, ToolInfo } from './reporters/report.js';
 
@@ -77,20 +77,23 @@ Options for check:
   --no-project-context        read only the named paths (by default the rest of their project is
                               read for cross-file facts, and only the named paths are reported)
   --no-respect-gitignore      also check files that .gitignore excludes
-  --report-unused-suppressions  report suppression comments that silence nothing (PP001)
+  --report-unused-suppressions  report suppression comments that silence nothing (PP001; the
+                              same as --extend-select PP001)
   --importtime FILE           the stderr of 'python -X importtime ...': PP201 uses the measured
                               cumulative import times (threshold: importtime-threshold-ms, 100)
   --changed-since REV         check only files changed since a git revision (the rest of the
                               project is still read for context); for CI on pull requests
   --no-cache                  neither read nor write .pylint-perf-cache/ (facts and findings by content)
   --fix                       apply safe fixes, then report what remains
-  --unsafe-fixes              with --fix, apply unsafe fixes too
+  --unsafe-fixes              with --fix, apply unsafe fixes too (needs --fix)
   --show-source / --no-show-source   code frames under each finding (default: on a terminal)
   --quiet                     print findings only, no notices or summary
   -h, --help                  this help
   -V, --version               the version
 
 RULES and PATTERNS are comma-separated and the options may be repeated.
+FILE for --config: a pyproject.toml with a [tool.pylint-perf] table, a .json file, or another
+.toml file with the settings at its top level.
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or configuration error.`;
 
 function list(values: string[] | undefined): string[] | undefined {
@@ -103,6 +106,39 @@ function findRule(key: string): AnyRule | undefined {
   return ALL_DIAGNOSTIC_SOURCES.find((r) => r.code.toUpperCase() === k.toUpperCase() || r.name === k.toLowerCase());
 }
 
+/** `; did you mean 'x'?` when a candidate is close to the word, else `otherwise`. */
+function didYouMean(word: string, candidates: readonly string[], otherwise = ''): string {
+  const hint = suggest(word, candidates);
+  return hint !== undefined ? `; did you mean '${hint}'?` : otherwise;
+}
+
+const COMMANDS = ['check', 'rules', 'explain', 'cache'];
+
+/**
+ * parseArgs, with its errors turned into our own usage messages: Node's name neither the command
+ * nor the option that was probably meant, and quote the argument unevenly.
+ */
+function parseCommandArgs<T extends ParseArgsConfig>(command: string, config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
+    const options = Object.entries(config.options ?? {}).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      throw new UsageError(`unknown option '${quoted}' for '${command}'${didYouMean(quoted, options)}`);
+    }
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const option = quoted.split(' ')[0];
+      throw new UsageError(/argument missing/.test(message) ? `option '${option}' needs a value` : `option '${option}' takes no value`);
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      throw new UsageError(`'${command}' takes no argument '${quoted}'`);
+    }
+    throw error;
+  }
+}
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === '-h' || command === '--help' || command === 'help') {
@@ -111,6 +147,10 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   if (command === '-V' || command === '--version') {
     io.stdout.write(`pylint-perf ${VERSION}\n`);
+    return 0;
+  }
+  if (COMMANDS.includes(command) && rest.slice(0, rest.includes('--') ? rest.indexOf('--') : undefined).some((a) => a === '-h' || a === '--help')) {
+    io.stdout.write(`${HELP}\n`);
     return 0;
   }
   try {
@@ -123,11 +163,17 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return explain(rest, io);
       case 'cache':
         return cacheCommand(rest, io);
-      default:
-        throw new UsageError(`unknown command '${command}' (expected check, rules, explain or cache)`);
+      default: {
+        const hint = command.startsWith('-')
+          ? `; options come after the command, e.g. 'pylint-perf check ${command} ...'`
+          : existsSync(path.resolve(io.cwd, command))
+            ? `; to check it, run 'pylint-perf check ${command}'`
+            : didYouMean(command, COMMANDS, ' (expected check, rules, explain or cache)');
+        throw new UsageError(`unknown command '${command}'${hint}`);
+      }
     }
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof OutputError) {
       io.stderr.write(`pylint-perf: ${error.message}\n`);
       return 2;
     }
@@ -141,7 +187,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 }
 
 function rules(args: string[], io: CliIO): number {
-  const { values } = parseArgs({ args, options: { format: { type: 'string', default: 'text' } }, strict: true });
+  const { values } = parseCommandArgs('rules', { args, options: { format: { type: 'string', default: 'text' } }, strict: true });
   if (values.format === 'json') {
     const data = ALL_DIAGNOSTIC_SOURCES.map((r) => ({
       code: r.code,
@@ -168,7 +214,8 @@ function explain(args: string[], io: CliIO): number {
   if (args.length !== 1) throw new UsageError('explain takes one rule code or name, e.g. pylint-perf explain PP101');
   const rule = findRule(args[0]);
   if (!rule) {
-    throw new UsageError(`unknown rule '${args[0]}'; 'pylint-perf rules' lists them`);
+    const names = ALL_DIAGNOSTIC_SOURCES.flatMap((r) => [r.code, r.name]);
+    throw new UsageError(`unknown rule '${args[0]}'${didYouMean(args[0], names, "; 'pylint-perf rules' lists them")}`);
   }
   io.stdout.write(ruleMarkdown(rule));
   return 0;
@@ -219,10 +266,46 @@ function changedFiles(rev: string, within: string[], cwd: string): string[] {
   return out.sort();
 }
 
+/** A problem with a path the user gave that is not about usage: one line, exit 2. */
+class OutputError extends Error {}
+
+/**
+ * `--output FILE`, checked before the analysis: a directory, a missing directory or one that
+ * cannot be written stops the run before any work is done.
+ */
+function outputPath(given: string, cwd: string): string {
+  if (given === '') throw new OutputError('--output needs a file name');
+  const file = path.resolve(cwd, given);
+  const isDirectory = (p: string): boolean => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (/[\\/]$/.test(given) || isDirectory(file)) {
+    throw new OutputError(`--output ${given}: is a directory; name a file, e.g. --output ${path.join(given, 'report.json')}`);
+  }
+  const dir = path.dirname(file);
+  if (!existsSync(dir)) throw new OutputError(`--output ${given}: directory ${path.dirname(given)} does not exist`);
+  if (!isDirectory(dir)) throw new OutputError(`--output ${given}: ${path.dirname(given)} is not a directory`);
+  try {
+    accessSync(existsSync(file) ? file : dir, fsConstants.W_OK);
+  } catch {
+    throw new OutputError(`--output ${given}: permission denied`);
+  }
+  return file;
+}
+
 /** `pylint-perf cache clean [PATH]`: removes the project's `.pylint-perf-cache/`. */
 function cacheCommand(args: string[], io: CliIO): number {
   const [sub, target = '.'] = args;
-  if (sub !== 'clean' || args.length > 2) throw new UsageError("usage: pylint-perf cache clean [PATH]");
+  if (sub !== 'clean' || args.length > 2) {
+    const usage = 'usage: pylint-perf cache clean [PATH]';
+    throw new UsageError(sub && sub !== 'clean' ? `unknown subcommand '${sub}' for 'cache'${didYouMean(sub, ['clean'], `; ${usage}`)}` : usage);
+  }
+  // A missing path would fall back to the current directory and clean another project's cache.
+  if (!existsSync(path.resolve(io.cwd, target))) throw new UsageError(`${target}: no such file or directory`);
   const config = resolveConfig({ paths: [target], cwd: io.cwd, rules: RULES });
   const removed = cleanCache(config.root);
   io.stdout.write(removed ? `removed ${path.join(config.root, CACHE_DIR)}\n` : `no cache in ${config.root}\n`);
@@ -230,7 +313,7 @@ function cacheCommand(args: string[], io: CliIO): number {
 }
 
 async function check(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseArgs({
+  const { values, positionals } = parseCommandArgs('check', {
     args,
     allowPositionals: true,
     strict: true,
@@ -263,6 +346,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
   const format = values.format as Format;
   if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
   if (values['sarif-category'] !== undefined && format !== 'sarif') throw new UsageError('--sarif-category needs --format sarif');
+  if (values['unsafe-fixes'] && !values.fix) throw new UsageError('--unsafe-fixes needs --fix (it adds the unsafe fixes to what --fix applies)');
   const failOn = values['fail-on'];
   if (failOn !== undefined && !['error', 'warning', 'info', 'never'].includes(failOn)) {
     throw new UsageError(`--fail-on must be error, warning, info or never, not '${failOn}'`);
@@ -271,10 +355,12 @@ async function check(args: string[], io: CliIO): Promise<number> {
   for (const [option, selectors] of Object.entries(ruleLists)) {
     for (const s of selectors ?? []) {
       if (!ALL_DIAGNOSTIC_SOURCES.some((r) => selectorMatches(r, s))) {
-        throw new UsageError(`--${option.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}: '${s}' is not a rule code, name or prefix; 'pylint-perf rules' lists them`);
+        const hint = didYouMean(s, ruleSelectors(ALL_DIAGNOSTIC_SOURCES), "; 'pylint-perf rules' lists them");
+        throw new UsageError(`--${option.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}: '${s}' is not a rule code, name or prefix${hint}`);
       }
     }
   }
+  const output = values.output !== undefined ? outputPath(values.output, io.cwd) : undefined;
   let paths = positionals;
   if (values['changed-since'] !== undefined) {
     paths = changedFiles(values['changed-since'], positionals, io.cwd);
@@ -298,11 +384,11 @@ async function check(args: string[], io: CliIO): Promise<number> {
   };
 
   let result = await runCheck(options);
-  let fixedNote = '';
+  let fixed: Report['fixed'];
   if (values.fix) {
     const outcome = await applyFixes(result.diagnostics, values['unsafe-fixes'] ?? false);
     if (outcome.fixed > 0) {
-      fixedNote = `Fixed ${outcome.fixed} problem${outcome.fixed === 1 ? '' : 's'} in ${outcome.files} file${outcome.files === 1 ? '' : 's'}.\n`;
+      fixed = { findings: outcome.fixed, files: outcome.files };
       result = await runCheck(options);
     }
   }
@@ -327,15 +413,24 @@ async function check(args: string[], io: CliIO): Promise<number> {
     rules: result.activeRules,
     configuredSeverity,
     failed: result.failed,
+    fixed,
+    fixable: {
+      safe: result.diagnostics.filter((d) => d.fix?.applicability === 'safe').length,
+      unsafe: result.diagnostics.filter((d) => d.fix !== undefined && d.fix.applicability !== 'safe').length,
+    },
+    // Nothing to analyse under the named paths (--changed-since naming no file is not that).
+    noFilesUnder: result.filesFound === 0 && values['changed-since'] === undefined ? (positionals.length > 0 ? positionals : ['.']) : undefined,
     cwd: io.cwd,
     srcRoot: result.workTree,
     tool: TOOL,
     sourceLines: (p) => sources.get(p) ?? undefined,
   };
-  const toFile = values.output !== undefined;
+  const toFile = output !== undefined;
   const printNotices = (): void => {
     if (values.quiet) return;
     for (const n of result.notices) io.stderr.write(`${displayPath(n.path, io.cwd)}${n.line ? `:${n.line}` : ''}: notice [${n.kind}] ${n.message}\n`);
+    // Machine formats keep stdout for the report: what --fix did is said here.
+    if (fixed) io.stderr.write(`${fixedSentence(fixed)}\n`);
   };
   let text: string;
   if (format === 'json') {
@@ -348,15 +443,21 @@ async function check(args: string[], io: CliIO): Promise<number> {
     printNotices();
   } else if (format === 'github') {
     text = formatGithub(report);
+    if (fixed && !values.quiet) io.stderr.write(`${fixedSentence(fixed)}\n`);
   } else {
     const tty = !toFile && io.stdout.isTTY === true;
     const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
     const forceColor = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && !toFile;
     const showSource = values['no-show-source'] ? false : (values['show-source'] ?? tty);
     if (showSource) await loadSources();
-    text = fixedNote + formatText(report, { color: !noColor && (tty || forceColor), showSource, quiet: values.quiet === true });
+    text = formatText(report, { color: !noColor && (tty || forceColor), showSource, quiet: values.quiet === true });
   }
-  if (toFile) await writeFile(path.resolve(io.cwd, values.output!), text, 'utf8');
-  else io.stdout.write(text);
+  if (output !== undefined) {
+    try {
+      await writeFile(output, text, 'utf8');
+    } catch (error) {
+      throw new OutputError(`--output ${values.output}: cannot write the report: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  } else io.stdout.write(text);
   return result.failed ? 1 : 0;
 }

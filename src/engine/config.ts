@@ -138,7 +138,7 @@ export function buildConfigSchema(ruleSet: readonly AnyRule[]): Record<string, u
       description: 'Source roots for module names, relative to the config file (default: [".", "src"]).',
     },
     'respect-gitignore': { type: 'boolean', description: 'Skip files ignored by .gitignore (default: true).' },
-    'report-unused-suppressions': { type: 'boolean', description: 'Report suppression comments that silence nothing (PP001).' },
+    'report-unused-suppressions': { type: 'boolean', description: 'Report suppression comments that silence nothing (PP001; the same as extend-select = ["PP001"]).' },
   };
   for (const rule of rules) {
     if (!rule.options) continue;
@@ -217,16 +217,23 @@ function readRawConfig(file: string): { raw: unknown; prefix: string } {
       }
       throw new ConfigError(file, [(error as Error).message]);
     }
+    const tool = doc.tool as Record<string, unknown> | undefined;
     if (path.basename(file) === 'pyproject.toml') {
-      const tool = doc.tool as Record<string, unknown> | undefined;
-      return { raw: tool?.['pylint-perf'] ?? {}, prefix: 'tool.pylint-perf' };
+      // Found by the search only when it has the table: here it was named with --config.
+      if (tool?.['pylint-perf'] === undefined) throw new ConfigError(file, ['has no [tool.pylint-perf] table; add one, or pass a file that has the settings to --config']);
+      return { raw: tool['pylint-perf'], prefix: 'tool.pylint-perf' };
+    }
+    // Any other TOML file is a pylint-perf configuration of its own: the settings are top-level keys.
+    if (tool && typeof tool === 'object' && 'pylint-perf' in tool) {
+      throw new ConfigError(file, [`[tool.pylint-perf] is read only from a file named pyproject.toml; ${path.basename(file)} is read as a pylint-perf configuration, with the settings at its top level (remove the [tool.pylint-perf] header)`]);
     }
     return { raw: doc, prefix: '' };
   }
   try {
     return { raw: JSON.parse(text), prefix: '' };
   } catch (error) {
-    throw new ConfigError(file, [`not valid JSON: ${(error as Error).message}`]);
+    const hint = file.endsWith('.json') ? '' : ' (a configuration file is pyproject.toml, another .toml file, or a .json file)';
+    throw new ConfigError(file, [`not valid JSON${hint}: ${(error as Error).message}`]);
   }
 }
 
@@ -400,7 +407,8 @@ function topLevelKeys(rules: readonly AnyRule[]): string[] {
   return Object.keys((buildConfigSchema(rules).properties as object) ?? {});
 }
 
-function suggest(word: string, candidates: readonly string[]): string | undefined {
+/** The candidate closest to a misspelt word, if one is close enough to be what was meant. */
+export function suggest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const c of candidates) {

@@ -58,6 +58,8 @@ export interface CheckResult {
   diagnostics: Diagnostic[];
   notices: Notice[];
   filesChecked: number;
+  /** The Python and deployment files found under the named paths (analysed or not: unreadable ones count). */
+  filesFound: number;
   suppressedCount: number;
   config: Config;
   activeRules: AnyRule[];
@@ -134,12 +136,15 @@ export function selectRules(rules: readonly AnyRule[], config: Config, cli: Pick
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const config = resolveConfig(options);
   const root = config.root;
-  const active = selectRules(options.rules, config, options);
+  // PP001 is selected like a rule; it runs after the others, on their suppressions.
+  const selected = selectRules(options.rules.includes(UNUSED_SUPPRESSION) ? options.rules : [UNUSED_SUPPRESSION, ...options.rules], config, options);
+  const active = selected.filter((r) => r !== UNUSED_SUPPRESSION);
   const ignoredSelectors = [...config.ignore, ...(options.ignore ?? [])];
   const reportUnused =
-    (options.reportUnusedSuppressions ?? config.reportUnusedSuppressions) &&
-    config.severity[UNUSED_SUPPRESSION.code] !== 'off' &&
-    !ignoredSelectors.some((s) => s.toUpperCase() !== 'ALL' && selectorMatches(UNUSED_SUPPRESSION, s));
+    selected.includes(UNUSED_SUPPRESSION) ||
+    ((options.reportUnusedSuppressions ?? config.reportUnusedSuppressions) &&
+      config.severity[UNUSED_SUPPRESSION.code] !== 'off' &&
+      !ignoredSelectors.some((s) => s.toUpperCase() !== 'ALL' && selectorMatches(UNUSED_SUPPRESSION, s)));
   const failOn = options.failOn ?? config.failOn;
 
   const paths = options.paths.length > 0 || options.exactPaths ? options.paths : ['.'];
@@ -340,7 +345,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     return !perFile.some((p) => p.codes.has(d.code) && p.matcher.ignores(rel));
   });
   const suppressionMap = new Map<string, SuppressionFact[]>(outcome.suppressions);
-  const suppressed = applySuppressions(afterPerFile, suppressionMap, { codeOf });
+  const ran = new Set(active.map((r) => r.code));
+  const suppressed = applySuppressions(afterPerFile, suppressionMap, { codeOf, codes: options.rules.map((r) => r.code), ran: (code) => ran.has(code) });
   const diagnostics = suppressed.kept;
   if (reportUnused) {
     for (const u of suppressed.unused) {
@@ -367,6 +373,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     diagnostics,
     notices,
     filesChecked: outcome.checkedFiles.length,
+    filesFound: targets.size,
     suppressedCount: suppressed.suppressedCount,
     config,
     activeRules: reportUnused ? [...active, UNUSED_SUPPRESSION] : active,

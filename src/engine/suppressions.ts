@@ -4,8 +4,9 @@
  *   # pylint-perf: disable-next=PP101                 the next line that holds code
  *   # pylint-perf: disable-file=PP201                 the whole file
  *   # noqa: PP101      # noqa                          this line (bare: every rule)
- * Codes and rule names are both accepted. `# noqa: E501` (another tool's codes only) does not
- * silence pylint-perf. Unused suppressions can be reported (`report-unused-suppressions`).
+ * Codes, rule names and code prefixes (`PP1`: every PP1xx rule) are accepted. `# noqa: E501`
+ * (another tool's codes only) does not silence pylint-perf. Unused suppressions are reported by
+ * PP001 when it is selected (or `report-unused-suppressions`).
  */
 
 import type { Diagnostic, SourceRange } from './diagnostics.js';
@@ -13,8 +14,8 @@ import type { SuppressionFact } from './python/facts.js';
 import type { AnyRule } from './rule.js';
 
 /**
- * The engine's own diagnostic for suppressions that silence nothing (on with
- * `--report-unused-suppressions` or `report-unused-suppressions = true`).
+ * The engine's own diagnostic for suppressions that silence nothing: off by default, selected
+ * like a rule (`--extend-select PP001`), or with `--report-unused-suppressions`.
  */
 export const UNUSED_SUPPRESSION: AnyRule = {
   code: 'PP001',
@@ -25,7 +26,7 @@ export const UNUSED_SUPPRESSION: AnyRule = {
   precision: 'very-high',
   enabledByDefault: false,
   docs: {
-    what: 'A `# pylint-perf: disable=...`, `disable-next`, `disable-file` or `# noqa: PP...` comment that no finding needed, or that names an unknown rule. Reported only with `--report-unused-suppressions` (or `report-unused-suppressions = true`). A bare `# noqa` is never reported: it may serve other linters.',
+    what: 'A `# pylint-perf: disable=...`, `disable-next`, `disable-file` or `# noqa: PP...` comment that no finding needed, or that names an unknown rule. Off by default: select it like a rule (`--extend-select PP001`, `extend-select = ["PP001"]`), or use `--report-unused-suppressions` (`report-unused-suppressions = true`). Only suppressions of rules that ran are checked. A bare `# noqa` is never reported: it may serve other linters.',
     why: 'A stale suppression hides the next real finding on that line. Removing suppressions once the code is fixed keeps them meaningful.',
     fix: 'Delete the comment, or the rule codes in it that are no longer needed; correct misspelt codes.',
     bad: 'async def handler():\n    await asyncio.sleep(1)  # noqa: PP101',
@@ -71,6 +72,10 @@ export function resolveNextLineTargets(suppressions: SuppressionFact[], sourceLi
 export interface RuleLookup {
   /** Code for a code or a rule name (case-insensitive), or undefined when it is no rule of ours. */
   codeOf(target: string): string | undefined;
+  /** Every rule code: a code prefix (`PP1`) covers the codes it starts. */
+  codes?: readonly string[];
+  /** Whether a rule ran: a suppression of rules that did not run is never called unused. */
+  ran?(code: string): boolean;
 }
 
 export interface SuppressionOutcome {
@@ -80,7 +85,17 @@ export interface SuppressionOutcome {
   unused: { path: string; range: SourceRange; unused: string[]; unknown: string[] }[];
 }
 
-const OUR_CODE = /^PP\d{3}$/i;
+const OUR_CODE = /^PP\d{0,3}$/i;
+const CODE_PREFIX = /^PP\d{0,2}$/i;
+
+/** The codes a suppression target covers: its rule's, or those a code prefix starts; none if unknown. */
+function coveredCodes(target: string, rules: RuleLookup): string[] {
+  const code = rules.codeOf(target);
+  if (code) return [code];
+  if (!CODE_PREFIX.test(target)) return [];
+  const prefix = target.toUpperCase();
+  return (rules.codes ?? []).filter((c) => c.startsWith(prefix));
+}
 
 /**
  * Drops the diagnostics a suppression covers. `suppressions` maps a file's absolute path to its
@@ -91,6 +106,12 @@ export function applySuppressions(
   suppressions: Map<string, SuppressionFact[]>,
   rules: RuleLookup,
 ): SuppressionOutcome {
+  const covers = new Map<string, string[]>();
+  const covered = (target: string): string[] => {
+    let codes = covers.get(target);
+    if (!codes) covers.set(target, (codes = coveredCodes(target, rules)));
+    return codes;
+  };
   const used = new Map<SuppressionFact, Set<string>>();
   const kept: Diagnostic[] = [];
   let suppressedCount = 0;
@@ -107,7 +128,7 @@ export function applySuppressions(
           hitTarget = '*';
           break;
         }
-        const t = s.targets.find((target) => rules.codeOf(target) === d.code);
+        const t = s.targets.find((target) => covered(target).includes(d.code));
         if (t) {
           hit = s;
           hitTarget = t;
@@ -126,17 +147,18 @@ export function applySuppressions(
   }
 
   const unused: SuppressionOutcome['unused'] = [];
+  const anyRan = !rules.ran || !rules.codes || rules.codes.some((c) => rules.ran!(c));
   for (const [path, list] of suppressions) {
     for (const s of list) {
       const usedTargets = used.get(s) ?? new Set<string>();
       // A bare `# noqa` may serve other linters: never call it unused.
       if (s.targets.length === 0) {
-        if (s.kind !== 'noqa' && usedTargets.size === 0) unused.push({ path, range: s.range, unused: ['*'], unknown: [] });
+        if (s.kind !== 'noqa' && usedTargets.size === 0 && anyRan) unused.push({ path, range: s.range, unused: ['*'], unknown: [] });
         continue;
       }
       const ours = s.kind === 'noqa' ? s.targets.filter((t) => OUR_CODE.test(t) || rules.codeOf(t)) : s.targets;
-      const unknown = ours.filter((t) => !rules.codeOf(t));
-      const notUsed = ours.filter((t) => rules.codeOf(t) && !usedTargets.has(t));
+      const unknown = ours.filter((t) => covered(t).length === 0);
+      const notUsed = ours.filter((t) => covered(t).length > 0 && !usedTargets.has(t) && (!rules.ran || covered(t).some((c) => rules.ran!(c))));
       if (unknown.length > 0 || notUsed.length > 0) unused.push({ path, range: s.range, unused: notUsed, unknown });
     }
   }

@@ -24,6 +24,12 @@ export interface Report {
   configuredSeverity?: Readonly<Record<string, Severity>>;
   /** True when the run fails (exit 1). */
   failed?: boolean;
+  /** What `--fix` applied (counted by the CLI), when it applied anything. */
+  fixed?: { findings: number; files: number };
+  /** Findings with a fix: safe ones (`--fix`), and those only `--unsafe-fixes` applies. */
+  fixable?: { safe: number; unsafe: number };
+  /** Set when no Python or deployment file was found: the paths that were searched, as given. */
+  noFilesUnder?: readonly string[];
   /** Where relative paths in human output start. */
   cwd: string;
   /** The root that machine formats make paths relative to (the repository's work tree). */

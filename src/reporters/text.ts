@@ -19,6 +19,19 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** `Fixed 2 problems in 1 file.` */
+export function fixedSentence(fixed: NonNullable<Report['fixed']>): string {
+  return `Fixed ${plural(fixed.findings, 'problem')} in ${plural(fixed.files, 'file')}.`;
+}
+
+/** `3 fixable with `--fix` (1 more with `--fix --unsafe-fixes`).`, or undefined when nothing is. */
+function fixableSentence(fixable: Report['fixable']): string | undefined {
+  if (!fixable || fixable.safe + fixable.unsafe === 0) return undefined;
+  if (fixable.safe === 0) return `${fixable.unsafe} fixable with \`--fix --unsafe-fixes\`.`;
+  const more = fixable.unsafe > 0 ? ` (${fixable.unsafe} more with \`--fix --unsafe-fixes\`)` : '';
+  return `${fixable.safe} fixable with \`--fix\`${more}.`;
+}
+
 export function formatText(report: Report, options: TextOptions): string {
   const c = pc.createColors(options.color);
   const severityColor: Record<Severity, (s: string) => string> = { error: c.red, warning: c.yellow, info: c.cyan };
@@ -55,13 +68,18 @@ export function formatText(report: Report, options: TextOptions): string {
   if (report.notices.length > 0) extra.push(plural(report.notices.length, 'notice'));
   const tail = extra.length > 0 ? `; ${extra.join(', ')}` : '';
   if (out.length > 0) out.push('');
-  if (report.diagnostics.length === 0) {
+  if (report.fixed) out.push(fixedSentence(report.fixed));
+  if (report.noFilesUnder && report.diagnostics.length === 0) {
+    out.push(`No Python or deployment files found under ${report.noFilesUnder.map((p) => `'${p}'`).join(', ')}${tail}.`);
+  } else if (report.diagnostics.length === 0) {
     out.push(`${c.green('All checks passed')}: ${files}${tail}.`);
   } else {
     const parts = (['error', 'warning', 'info'] as const)
       .filter((s) => counts[s] > 0)
       .map((s) => severityColor[s](s === 'info' ? `${counts[s]} info` : plural(counts[s], s)));
     out.push(`Found ${plural(report.diagnostics.length, 'problem')} (${parts.join(', ')}) in ${files}${tail}.`);
+    const fixable = fixableSentence(report.fixable);
+    if (fixable) out.push(fixable);
   }
   return `${out.join('\n')}\n`;
 }
