@@ -209,9 +209,9 @@ describe('a code prefix in a suppression (# noqa: PP1) covers the rules it start
     const items = (JSON.parse(r.stdout) as { code: string; line: number; message: string }[]).map((d) => `${d.line} ${d.code} ${d.message.split(':')[0]}${d.code === 'PP001' ? `:${d.message.split(':')[1]}` : ''}`);
     expect(items).toEqual([
       '6 PP101 `time.sleep()` is a blocking sleep call inside `async def handler`',
-      '6 PP001 Unused suppression: nothing to suppress for PP2',
+      '6 PP001 Unused suppression: nothing to suppress for PP2.',
       '7 PP101 `time.sleep()` is a blocking sleep call inside `async def handler`',
-      '7 PP001 Unused suppression: unknown rule PP9',
+      '7 PP001 Unused suppression: unknown rule PP9.',
     ]);
   });
 });

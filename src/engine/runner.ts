@@ -360,7 +360,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         severity: config.severity[UNUSED_SUPPRESSION.code] && config.severity[UNUSED_SUPPRESSION.code] !== 'off'
           ? (config.severity[UNUSED_SUPPRESSION.code] as Severity)
           : UNUSED_SUPPRESSION.severity,
-        message: `Unused suppression: ${parts.join('; ')}`,
+        message: `Unused suppression: ${parts.join('; ')}.`,
         path: u.path,
         range: u.range,
       });

@@ -133,12 +133,12 @@ async def weather(city: str, request: Request):
         const what = CLIENTS[name];
         if (what) {
           done.add(key);
-          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` builds ${what} in ${where}: a new connection pool (TCP and TLS set-up) on every request. Create it once (module level, \`lifespan\` + \`app.state\`) and reuse it` });
+          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` builds ${what} in ${where}: a new connection pool (TCP and TLS set-up) on every request. Create it once (module level, \`lifespan\` + \`app.state\`) and reuse it.` });
           continue;
         }
         if (ONE_SHOT.test(name)) {
           done.add(key);
-          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` in ${where} opens a new connection for this one request. Use a shared \`${name.startsWith('requests') ? 'requests.Session()' : 'httpx.Client()'}\` created once and reused` });
+          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` in ${where} opens a new connection for this one request. Use a shared \`${name.startsWith('requests') ? 'requests.Session()' : 'httpx.Client()'}\` created once and reused.` });
           continue;
         }
         const helper = project.definition(name) ? helperClient(project, name) : undefined;
@@ -147,7 +147,7 @@ async def weather(city: str, request: Request):
         if (helper && !blocking) {
           done.add(key);
           const related: RelatedLocation[] = [{ path: helper.module.path, range: helper.call.range, message: `builds ${helper.what} here` }];
-          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}()\` builds ${helper.what} (\`${helper.call.calleeText}(...)\`) each time ${where} calls it, i.e. on every request. Create the client once and return the shared one (module level, \`app.state\`, or \`@functools.cache\`)`, related });
+          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}()\` builds ${helper.what} (\`${helper.call.calleeText}(...)\`) each time ${where} calls it, i.e. on every request. Create the client once and return the shared one (module level, \`app.state\`, or \`@functools.cache\`).`, related });
         }
       }
     }

@@ -41,7 +41,7 @@ async def get_settings(tenant: str) -> dict:
         if (!name || !SYNC_CACHES.test(name)) continue;
         context.report({
           range: d.range,
-          message: `\`@${d.text}\` on \`async def ${scope.name}\` caches the coroutine object, not its result: the second call with the same arguments raises \`RuntimeError: cannot reuse already awaited coroutine\`. Use \`async_lru.alru_cache\` or \`aiocache.cached\``,
+          message: `\`@${d.text}\` on \`async def ${scope.name}\` caches the coroutine object, not its result: the second call with the same arguments raises \`RuntimeError: cannot reuse already awaited coroutine\`. Use \`async_lru.alru_cache\` or \`aiocache.cached\`.`,
         });
       }
     }

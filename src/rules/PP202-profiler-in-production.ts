@@ -91,7 +91,7 @@ if os.getenv("PROFILE") == "1":
       if (!what) continue;
       context.report({
         range: call.range,
-        message: `${what}, unconditionally: profiling multiplies the cost of each request in production (“High Performance FastAPI”, PyCon JP 2021: "cannot be used ... under load"). Enable it only behind a setting or environment variable (\`if settings.PROFILE:\`)`,
+        message: `${what}, unconditionally: profiling multiplies the cost of each request in production (“High Performance FastAPI”, PyCon JP 2021: "cannot be used ... under load"). Enable it only behind a setting or environment variable (\`if settings.PROFILE:\`).`,
       });
     }
   },

@@ -74,14 +74,14 @@ CMD ["gunicorn", "-w", "4", "-k", "uvicorn.workers.UvicornWorker", "app.main:app
         context.report({
           path: invocation.location.path,
           range: invocation.location.range,
-          message: `gunicorn serves \`${target.text}\`, an ASGI app (\`${target.built}\`), with ${workerOrigin(settings)}: every request will fail. Add \`-k uvicorn.workers.UvicornWorker\` (or set \`worker_class\` in gunicorn.conf.py), or run it with \`uvicorn\``,
+          message: `gunicorn serves \`${target.text}\`, an ASGI app (\`${target.built}\`), with ${workerOrigin(settings)}: every request will fail. Add \`-k uvicorn.workers.UvicornWorker\` (or set \`worker_class\` in gunicorn.conf.py), or run it with \`uvicorn\`.`,
           related,
         });
       } else if (target?.kind === 'wsgi' && worker === 'uvicorn') {
         context.report({
           path: invocation.location.path,
           range: invocation.location.range,
-          message: `gunicorn serves \`${target.text}\`, a WSGI app (\`${target.built}\`), with ${workerOrigin(settings)}, which speaks ASGI only: every request will fail. Use the default \`sync\` worker or \`gthread\`, or wrap the app with an ASGI adapter`,
+          message: `gunicorn serves \`${target.text}\`, a WSGI app (\`${target.built}\`), with ${workerOrigin(settings)}, which speaks ASGI only: every request will fail. Use the default \`sync\` worker or \`gthread\`, or wrap the app with an ASGI adapter.`,
           related,
         });
       } else if (target?.kind === undefined && serves === 'wsgi') {
@@ -91,7 +91,7 @@ CMD ["gunicorn", "-w", "4", "-k", "uvicorn.workers.UvicornWorker", "app.main:app
           path: invocation.location.path,
           range: invocation.location.range,
           severity: 'warning',
-          message: `gunicorn runs ${target ? `\`${target.text}\`` : 'an app'} with ${workerOrigin(settings)}, and the project depends on ${deps.asgi} (an ASGI framework) and on no WSGI framework; if the app is ASGI every request will fail. Add \`-k uvicorn.workers.UvicornWorker\``,
+          message: `gunicorn runs ${target ? `\`${target.text}\`` : 'an app'} with ${workerOrigin(settings)}, and the project depends on ${deps.asgi} (an ASGI framework) and on no WSGI framework; if the app is ASGI every request will fail. Add \`-k uvicorn.workers.UvicornWorker\`.`,
           related: [{ path: deps.path, range: deps.range, message: `${deps.asgi} is a dependency` }],
         });
       }

@@ -78,10 +78,10 @@ A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunico
         const value = option ? option.value : invocation.environment.UVICORN_TIMEOUT_KEEP_ALIVE;
         const name = invocation.program === 'fastapi' ? '`fastapi run`' : 'uvicorn';
         if (value === undefined) {
-          context.report({ ...at, message: `${name} runs without \`--timeout-keep-alive\`: Uvicorn closes idle connections after 5 s, before a load balancer does (AWS ALB: 60 s), which gives intermittent 502s. Add \`--timeout-keep-alive ${Math.max(min + 5, 65)}\`` });
+          context.report({ ...at, message: `${name} runs without \`--timeout-keep-alive\`: Uvicorn closes idle connections after 5 s, before a load balancer does (AWS ALB: 60 s), which gives intermittent 502s. Add \`--timeout-keep-alive ${Math.max(min + 5, 65)}\`.` });
         } else {
           const low = tooLow(value, min);
-          if (low !== undefined) context.report({ ...at, message: `${name} keeps idle connections for ${low} s, less than ${min} s (\`keep-alive-min-seconds\`, the load balancer's idle timeout): set \`--timeout-keep-alive\` above it` });
+          if (low !== undefined) context.report({ ...at, message: `${name} keeps idle connections for ${low} s, less than ${min} s (\`keep-alive-min-seconds\`, the load balancer's idle timeout): set \`--timeout-keep-alive\` above it.` });
         }
         continue;
       }
@@ -97,8 +97,8 @@ A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunico
         context.report({
           ...at,
           message: misspelt
-            ? `gunicorn runs without a keep-alive: \`${misspelt.name}\` in its config file is not a gunicorn setting (gunicorn ignores unknown names; the setting is \`keepalive\`), so the default of 2 s applies, shorter than a load balancer's idle timeout (AWS ALB: 60 s)`
-            : `gunicorn (worker class \`${valueText(settings.workerClass.value)}\`) runs without \`--keep-alive\`: the default of 2 s is shorter than a load balancer's idle timeout (AWS ALB: 60 s), which gives intermittent 502s. Add \`--keep-alive ${Math.max(min + 5, 65)}\` or \`keepalive = ${Math.max(min + 5, 65)}\` in gunicorn.conf.py`,
+            ? `gunicorn runs without a keep-alive: \`${misspelt.name}\` in its config file is not a gunicorn setting (gunicorn ignores unknown names; the setting is \`keepalive\`), so the default of 2 s applies, shorter than a load balancer's idle timeout (AWS ALB: 60 s).`
+            : `gunicorn (worker class \`${valueText(settings.workerClass.value)}\`) runs without \`--keep-alive\`: the default of 2 s is shorter than a load balancer's idle timeout (AWS ALB: 60 s), which gives intermittent 502s. Add \`--keep-alive ${Math.max(min + 5, 65)}\` or \`keepalive = ${Math.max(min + 5, 65)}\` in gunicorn.conf.py.`,
           related: misspelt ? [{ ...misspelt.location, message: `\`${misspelt.name}\` is ignored by gunicorn` }] : undefined,
         });
         continue;
@@ -109,7 +109,7 @@ A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunico
       context.report({
         path: where.path,
         range: where.range,
-        message: `gunicorn keeps idle connections for ${low} s, less than ${min} s (\`keep-alive-min-seconds\`, the load balancer's idle timeout): raise \`keepalive\``,
+        message: `gunicorn keeps idle connections for ${low} s, less than ${min} s (\`keep-alive-min-seconds\`, the load balancer's idle timeout): raise \`keepalive\`.`,
       });
     }
     // uvicorn.run(...) / uvicorn.Config(...) in Python.
@@ -128,11 +128,11 @@ function checkPython(module: ModuleFacts, context: RuleContext<Options>, min: nu
     const keep = call.arguments.find((a) => a.keyword === 'timeout_keep_alive');
     const range: SourceRange = call.calleeRange;
     if (!keep) {
-      context.report({ path: module.path, range, message: `\`${call.calleeText}(...)\` without \`timeout_keep_alive\`: Uvicorn closes idle connections after 5 s, before a load balancer does (AWS ALB: 60 s), which gives intermittent 502s. Pass \`timeout_keep_alive=${Math.max(min + 5, 65)}\`` });
+      context.report({ path: module.path, range, message: `\`${call.calleeText}(...)\` without \`timeout_keep_alive\`: Uvicorn closes idle connections after 5 s, before a load balancer does (AWS ALB: 60 s), which gives intermittent 502s. Pass \`timeout_keep_alive=${Math.max(min + 5, 65)}\`.` });
       continue;
     }
     const value = keep.value.kind === 'num' ? known(keep.value.value) : undefined;
     const low = tooLow(value, min);
-    if (low !== undefined) context.report({ path: module.path, range, message: `\`timeout_keep_alive=${low}\` is less than ${min} s (\`keep-alive-min-seconds\`, the load balancer's idle timeout): raise it` });
+    if (low !== undefined) context.report({ path: module.path, range, message: `\`timeout_keep_alive=${low}\` is less than ${min} s (\`keep-alive-min-seconds\`, the load balancer's idle timeout): raise it.` });
   }
 }

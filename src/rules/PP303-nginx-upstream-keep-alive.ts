@@ -107,7 +107,7 @@ server {
       for (const name of used) {
         const upstream = upstreams.get(name)!;
         if (!upstream.block!.some((d) => d.name === 'keepalive')) {
-          report(upstream, `upstream \`${name}\` has no \`keepalive\`: nginx keeps no idle connections to it and opens a new one for every request. Add \`keepalive 32;\` (with \`proxy_http_version 1.1\` and \`proxy_set_header Connection ""\` where it is used)`);
+          report(upstream, `upstream \`${name}\` has no \`keepalive\`: nginx keeps no idle connections to it and opens a new one for every request. Add \`keepalive 32;\` (with \`proxy_http_version 1.1\` and \`proxy_set_header Connection ""\` where it is used).`);
         }
       }
     }
@@ -140,5 +140,5 @@ function checkProxyPass(
     else if (value !== '' && !value.includes('$')) problems.push(`sets \`Connection: ${value}\` instead of \`""\``);
   }
   if (problems.length === 0) return;
-  report(d, `\`proxy_pass ${url}\` ${problems.join('; it ')}: the connection to the app is not reused`);
+  report(d, `\`proxy_pass ${url}\` ${problems.join('; it ')}: the connection to the app is not reused.`);
 }

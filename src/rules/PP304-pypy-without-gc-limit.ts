@@ -50,7 +50,7 @@ CMD ["pypy3", "-m", "gunicorn", "-w", "2", "-k", "uvicorn.workers.UvicornWorker"
       context.report({
         path: stage.location.path,
         range: stage.location.range,
-        message: `this image runs PyPy (\`${stage.image}\`) without \`PYPY_GC_MAX\`: PyPy's GC does not know the container's memory limit and the process grows until it is OOM-killed. Set \`ENV PYPY_GC_MAX=...\` so that workers × PYPY_GC_MAX stays below the container's memory`,
+        message: `this image runs PyPy (\`${stage.image}\`) without \`PYPY_GC_MAX\`: PyPy's GC does not know the container's memory limit and the process grows until it is OOM-killed. Set \`ENV PYPY_GC_MAX=...\` so that workers × PYPY_GC_MAX stays below the container's memory.`,
       });
     }
   },

@@ -42,7 +42,7 @@ export const rule: Rule<Record<string, never>> = {
       context.report({
         path: invocation.location.path,
         range: invocation.location.range,
-        message: `gunicorn serves \`${target.text}\` (${target.built}) with one \`sync\` worker and no threads: it handles one request at a time, so ten concurrent one-second requests take 10 s. Add \`--workers 4\` and/or \`--threads 4\``,
+        message: `gunicorn serves \`${target.text}\` (${target.built}) with one \`sync\` worker and no threads: it handles one request at a time, so ten concurrent one-second requests take 10 s. Add \`--workers 4\` and/or \`--threads 4\`.`,
         related: target.definition ? [{ ...target.definition, message: `the app: \`${target.attribute} = ${target.built}\`` }] : undefined,
       });
     }

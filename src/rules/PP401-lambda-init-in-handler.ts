@@ -202,7 +202,7 @@ def lambda_handler(event, context):
         context.report({
           path: module.path,
           range: r.call.range,
-          message: `\`${r.call.calleeText}(...)\` is ${WHAT[r.kind].noun} made inside ${where}: it runs on every invocation instead of once per cold start. ${capitalise(WHAT[r.kind].move)}`,
+          message: `\`${r.call.calleeText}(...)\` is ${WHAT[r.kind].noun} made inside ${where}: it runs on every invocation instead of once per cold start. ${capitalise(WHAT[r.kind].move)}.`,
           related: fn.descriptor ? [{ ...fn.descriptor, message: 'the handler is named here' }] : undefined,
         });
       }
@@ -212,7 +212,7 @@ def lambda_handler(event, context):
         context.report({
           path: module.path,
           range: d.call.range,
-          message: `${d.via} makes ${WHAT[d.inner.kind].noun} (\`${d.inner.call.calleeText}(...)\`) on every call, and ${where} calls it on every invocation. ${capitalise(WHAT[d.inner.kind].move)}`,
+          message: `${d.via} makes ${WHAT[d.inner.kind].noun} (\`${d.inner.call.calleeText}(...)\`) on every call, and ${where} calls it on every invocation. ${capitalise(WHAT[d.inner.kind].move)}.`,
           related,
         });
       }

@@ -55,7 +55,7 @@ def handler(event, context):
         context.report({
           path: module.path,
           range: call.range,
-          message: `\`${call.calleeText}(...)\` (multiprocessing ${what}) in Lambda code (${module === fn.module ? 'the handler module of' : 'imported by'} ${owner}) fails with \`OSError: [Errno 38] Function not implemented\`: Lambda has no /dev/shm. Use \`multiprocessing.Process\` + \`Pipe\`, threads, or several invocations`,
+          message: `\`${call.calleeText}(...)\` (multiprocessing ${what}) in Lambda code (${module === fn.module ? 'the handler module of' : 'imported by'} ${owner}) fails with \`OSError: [Errno 38] Function not implemented\`: Lambda has no /dev/shm. Use \`multiprocessing.Process\` + \`Pipe\`, threads, or several invocations.`,
           related: fn.descriptor ? [{ ...fn.descriptor, message: 'the Lambda function is declared here' }] : undefined,
         });
       }

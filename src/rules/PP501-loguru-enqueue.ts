@@ -40,7 +40,7 @@ logger.add(sys.stdout, serialize=True)`,
       if (!serves) return;
       context.report({
         range: call.range,
-        message: '`enqueue=True` sends every log record, pickled, through a multiprocessing queue to a writer thread: in a web service that costs CPU and GIL time on every request. Drop `enqueue` (log to stdout) unless several processes write the same file',
+        message: '`enqueue=True` sends every log record, pickled, through a multiprocessing queue to a writer thread: in a web service that costs CPU and GIL time on every request. Drop `enqueue` (log to stdout) unless several processes write the same file.',
       });
     }
   },
