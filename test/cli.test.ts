@@ -58,7 +58,54 @@ describe('output contract', () => {
     const dir = tempProject({ 'a.py': BLOCKING });
     const r = await cli(['check', '.', '--fix'], dir);
     expect(r.code).toBe(0);
-    expect(readFileSync(path.join(dir, 'a.py'), 'utf8')).toBe('import time\nimport asyncio\n\nasync def handler():\n    await asyncio.sleep(1)\n');
+    expect(readFileSync(path.join(dir, 'a.py'), 'utf8')).toBe('import asyncio\nimport time\n\nasync def handler():\n    await asyncio.sleep(1)\n');
+  });
+
+  describe('--fix puts `import asyncio` where isort and Ruff would', () => {
+    const SLEEP = '\n\nasync def handler():\n    time.sleep(1)\n';
+    const FIXED = '\n\nasync def handler():\n    await asyncio.sleep(1)\n';
+    const cases: [string, string, string][] = [
+      [
+        'in the standard-library block, in alphabetical order',
+        `import os\nimport time\nimport requests\nfrom app import x${SLEEP}`,
+        `import asyncio\nimport os\nimport time\nimport requests\nfrom app import x${FIXED}`,
+      ],
+      [
+        'after the plain imports of the block, before its from-imports',
+        `import abc\nimport time\nfrom os import path\n\nimport requests${SLEEP}`,
+        `import abc\nimport asyncio\nimport time\nfrom os import path\n\nimport requests${FIXED}`,
+      ],
+      [
+        'a block of its own when the first imports are third-party or first-party',
+        `import requests\nfrom app import x\nfrom time import sleep as nap\nimport time${SLEEP}`,
+        `import asyncio\n\nimport requests\nfrom app import x\nfrom time import sleep as nap\nimport time${FIXED}`,
+      ],
+      [
+        'after the docstring and `from __future__` imports',
+        `"""Service."""\nfrom __future__ import annotations\n\nimport time\n\nimport requests${SLEEP}`,
+        `"""Service."""\nfrom __future__ import annotations\n\nimport asyncio\nimport time\n\nimport requests${FIXED}`,
+      ],
+      [
+        'after the docstring and `from __future__` imports of a module that imports nothing at top level',
+        '"""Service."""\nfrom __future__ import annotations\n\n\nasync def handler():\n    import time\n    time.sleep(1)\n',
+        '"""Service."""\nfrom __future__ import annotations\n\nimport asyncio\n\n\nasync def handler():\n    import time\n    await asyncio.sleep(1)\n',
+      ],
+      [
+        'before the first statement, after leading comments, of a module without imports or docstring',
+        '#!/usr/bin/env python\n# a tool\nasync def handler():\n    import time\n    time.sleep(1)\n',
+        '#!/usr/bin/env python\n# a tool\nimport asyncio\n\n\nasync def handler():\n    import time\n    await asyncio.sleep(1)\n',
+      ],
+      ['nowhere when asyncio is already imported', `import asyncio\nimport time${SLEEP}`, `import asyncio\nimport time${FIXED}`],
+      ['nowhere when asyncio is imported under another name', `import asyncio as aio\nimport time${SLEEP}`, `import asyncio as aio\nimport time${FIXED.replace('asyncio', 'aio')}`],
+    ];
+    for (const [name, before, after] of cases) {
+      it(name, async () => {
+        const dir = tempProject({ 'a.py': before });
+        const r = await cli(['check', '.', '--fix'], dir);
+        expect(r.stdout).toMatch(/Fixed 1 problem/);
+        expect(readFileSync(path.join(dir, 'a.py'), 'utf8')).toBe(after);
+      });
+    }
   });
 
   it('rules and explain come from the rule objects', async () => {

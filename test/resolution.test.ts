@@ -23,9 +23,17 @@ r.get(); sleep(); request.urlopen(); os.path.exists(); d.f()
     expect(inPackage.calls.map((c) => c.callee)).toEqual(['app.db.connect']);
   });
 
-  it('maps unbound names to builtins unless there is a star import', async () => {
+  it('maps unbound names to builtins, or with a star import to module globals the project resolves', async () => {
     expect(await callees('open("x")')).toEqual(['builtins.open']);
-    expect(await callees('from x import *\nopen("x")')).toEqual([null]);
+    expect(await callees('from x import *\nopen("x")')).toEqual(['app.main.open']);
+  });
+
+  it('records module-level names and a literal `__all__`', async () => {
+    const listed = await factsOf('__all__ = ["load"]\n__all__ += ("dump",)\nimport os\ndef open(p): pass\nfor _i in []: pass', 'app.files');
+    expect(listed.declaredAll).toEqual(['load', 'dump']);
+    expect(listed.moduleNames.sort()).toEqual(['__all__', '_i', 'open', 'os']);
+    expect((await factsOf('from .a import names\n__all__ = ["x"] + names', 'app.files')).declaredAll).toBeUndefined();
+    expect((await factsOf('__all__ = [name for name in dir()]', 'app.files')).declaredAll).toBeUndefined();
   });
 });
 
@@ -142,6 +150,23 @@ describe('project canonical names', () => {
     const names = routes.calls.map((c) => project.canonical(c.callee));
     // SessionLocal() calls a sessionmaker instance; what it returns is a Session.
     expect(names).toEqual(['sqlalchemy.orm.sessionmaker()', 'sqlalchemy.orm.Session().commit', 'boto3.client().put_object']);
+  });
+
+  it('resolves a star-imported name through what the project module exports, else to the builtin', async () => {
+    const own = await factsOf('def open(p): pass\ndef _private(): pass', 'app.own');
+    const listed = await factsOf('__all__ = ["load"]\ndef open(p): pass\ndef load(p): pass', 'app.listed');
+    const again = await factsOf('from .own import *', 'app.again');
+    const names = async (source: string) => {
+      const user = await factsOf(source, 'app.user');
+      const project = new Project([own, listed, again, user]);
+      return user.calls.map((c) => project.canonical(c.callee));
+    };
+    expect(await names('from os import *\nopen(p); input(); getcwd()')).toEqual(['builtins.open', 'builtins.input', 'app.user.getcwd']);
+    expect(await names('from .listed import *\nopen(p); load(p)')).toEqual(['builtins.open', 'app.listed.load']);
+    expect(await names('from .own import *\nopen(p); _private()')).toEqual(['app.own.open', 'builtins._private']);
+    expect(await names('from .again import *\nopen(p)')).toEqual(['app.own.open']);
+    expect(await names('from .own import *\nfrom .listed import *\nopen(p)')).toEqual(['app.own.open']);
+    expect(await names('from .listed import *\nfrom .own import *\ndef f():\n    return open(p).read()')).toEqual(['app.own.open().read', 'app.own.open']);
   });
 
   it('never resolves a standard-library name to a project file of the same name', async () => {

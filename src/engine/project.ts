@@ -17,6 +17,9 @@ import { LIBRARY_ALIASES } from './python/library-model.js';
 
 const MAX_REWRITES = 24;
 
+/** Builtins that a star import from the standard library or a third-party package is assumed not to rebind. */
+const STAR_SAFE_BUILTINS = new Set(['open', 'input', 'print']);
+
 /** `a.b().c[]` → ['a', 'b', '()', 'c', '[]'] */
 export function tokenize(name: QualifiedName): string[] {
   const tokens: string[] = [];
@@ -211,6 +214,10 @@ export class Project {
         const own = `${module.moduleName}.${last}`;
         if (bound !== undefined && bound !== joined && bound !== own) return tokenize(bound);
         if (module.moduleName !== detokenize(before)) return tokenize(own);
+        if (bound === undefined && module.hasStarImport && !module.moduleNames.includes(last)) {
+          const star = this.starBinding(module, last, new Set());
+          if (star) return tokenize(star);
+        }
       }
     }
     // An attribute of an instance of a project class.
@@ -222,6 +229,41 @@ export class Project {
       }
     }
     return null;
+  }
+
+  /**
+   * What a name that `module` never binds itself refers to when the module has star imports: the
+   * last project module star-imported that exports it (its `__all__`, else its public names,
+   * star imports included), else — stdlib and third-party star imports are assumed not to rebind
+   * them — the builtin `open`, `input` or `print`. Null when it cannot be known (another name
+   * behind a third-party star import).
+   */
+  private starBinding(module: ModuleFacts, name: string, seen: Set<ModuleFacts>): QualifiedName | null {
+    const stars = module.imports.filter((i) => i.star && i.scope === 0);
+    for (let i = stars.length - 1; i >= 0; i--) {
+      const source = this.module(stars[i].module);
+      if (!source) {
+        if (!STAR_SAFE_BUILTINS.has(name)) return null;
+      } else if (source !== module && this.exports(source, name, seen)) {
+        return `${source.moduleName}.${name}`;
+      }
+    }
+    return `builtins.${name}`;
+  }
+
+  /** Does `from module import *` bind `name`? */
+  private exports(module: ModuleFacts, name: string, seen: Set<ModuleFacts>): boolean {
+    if (module.declaredAll) return module.declaredAll.includes(name);
+    if (name.startsWith('_')) return false;
+    if (module.moduleNames.includes(name)) return true;
+    if (seen.has(module)) return false;
+    seen.add(module);
+    for (const i of module.imports) {
+      if (!i.star || i.scope !== 0) continue;
+      const source = this.module(i.module);
+      if (source && this.exports(source, name, seen)) return true;
+    }
+    return false;
   }
 
   private classMember(cls: ProjectFunction, attr: string, seen: Set<ProjectFunction>): QualifiedName | null {

@@ -4,6 +4,7 @@ import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
 import type { Rule, RuleContext } from '../engine/rule.js';
 import { callGraph, propagate, type FunctionNode, type Reach } from '../engine/callgraph.js';
 import type { Project } from '../engine/project.js';
+import { isStdlibModule } from '../engine/python/stdlib.js';
 
 /**
  * PP101 blocking-call-in-async: a blocking call evaluated on the event loop, i.e. lexically in an
@@ -207,11 +208,43 @@ function asyncioSleepFix(module: ModuleFacts, call: CallFact): { edits: TextEdit
   const alias = Object.entries(module.symbols).find(([, v]) => v === 'asyncio')?.[0];
   const edits: TextEdit[] = [{ range: call.calleeRange, text: `await ${alias ?? 'asyncio'}.sleep` }];
   if (alias) return { edits, applicability: 'safe' };
-  const topLevel = module.imports.filter((i) => i.scope === 0 && !i.conditional && !i.typeCheckingOnly);
-  const last = topLevel.reduce<number>((line, i) => Math.max(line, i.range.endLine), 0);
-  const at = last > 0 ? last + 1 : 1;
-  edits.push({ range: { line: at, column: 1, endLine: at, endColumn: 1 }, text: 'import asyncio\n' });
-  return { edits, applicability: last > 0 ? 'safe' : 'unsafe' };
+  const add = importAsyncio(module);
+  if (!add) return { edits, applicability: 'unsafe' };
+  edits.push(add);
+  return { edits, applicability: 'safe' };
+}
+
+/**
+ * `import asyncio` where isort and Ruff (I001) would put it: in the standard-library block of the
+ * first imports, in alphabetical order among the plain `import x` statements; a block of its own
+ * before the first import when that block holds no standard-library module; after the docstring
+ * and `from __future__` imports when the module imports nothing at top level.
+ */
+function importAsyncio(module: ModuleFacts): TextEdit | undefined {
+  const at = (line: number, text: string): TextEdit => ({ range: { line, column: 1, endLine: line, endColumn: 1 }, text });
+  // Unconditional top-level import statements that start a line (an indented one sits in a block).
+  const top = module.imports
+    .filter((i) => i.scope === 0 && !i.conditional && !i.typeCheckingOnly && i.range.column === 1)
+    .sort((a, b) => a.range.line - b.range.line);
+  if (top.length === 0) {
+    const { endLine, nextLine, nextIsDefinition } = module.header;
+    const blankAfter = nextIsDefinition ? 2 : 1;
+    if (endLine > 0) {
+      const blanksThere = nextLine > 0 ? nextLine - endLine - 1 : blankAfter;
+      return at(endLine + 1, `\nimport asyncio\n${'\n'.repeat(Math.max(0, blankAfter - blanksThere))}`);
+    }
+    return nextLine > 0 ? at(nextLine, `import asyncio\n${'\n'.repeat(blankAfter)}`) : undefined;
+  }
+  const firstOther = top.findIndex((i) => i.level > 0 || !isStdlibModule(i.module));
+  const stdlib = firstOther < 0 ? top : top.slice(0, firstOther);
+  if (stdlib.length === 0) return at(top[0].range.line, 'import asyncio\n\n');
+  const plain = stdlib.filter((i) => i.name === undefined);
+  const after = plain.find((i) => i.module.toLowerCase() > 'asyncio');
+  if (after) return at(after.range.line, 'import asyncio\n');
+  if (plain.length === 0) return at(stdlib[0].range.line, 'import asyncio\n');
+  const last = plain[plain.length - 1].range.endLine;
+  // The last line of a file without a final newline: the edit lands at the end of the text.
+  return at(last + 1, last >= module.lineCount ? '\nimport asyncio\n' : 'import asyncio\n');
 }
 
 export const rule: Rule<Options> = {
@@ -227,9 +260,13 @@ export const rule: Rule<Options> = {
 
 **Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
 
+**File objects.** One finding per file operation: \`with open(p) as f: f.read()\` and \`f = open(p); f.write(x); f.close()\` are reported once, on the \`open\` (also \`io.open\`, \`codecs.open\`, \`os.fdopen\`, \`Path.open\`). The methods of a file object whose opening is not reported in the same function — a parameter annotated \`typing.IO\`, \`TextIO\`, \`BinaryIO\`, \`io.TextIOWrapper\` or \`io.Buffered*\`, an attribute set in \`__init__\`, a module-level file — are reported one by one.
+
+**Star imports.** \`from x import *\` binds only what \`x\` exports — its \`__all__\`, else its public module-level names — so it hides the builtin \`open\`, \`input\` or \`print\` only when \`x\` is a project module that exports that name; star imports from the standard library and third-party packages are assumed not to rebind them.
+
 Names are resolved through imports, aliases and simple types: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, and objects bound at module level in any project module. Disk metadata calls (\`os.path.exists\`, \`Path.stat\`...) and CPU-bound password hashing (\`bcrypt\`, \`passlib\`, \`argon2\`, \`hashlib.pbkdf2_hmac\`) are reported as warnings. The catalogue covers every call of Ruff's and flake8-async's ASYNC210–212, ASYNC220–222, ASYNC230–232, ASYNC250 and ASYNC251, plus \`requests.request\` and \`httpx.request\`.`,
     why: `An \`async def\` runs on the event loop; while a call blocks, the loop serves no one. Measured by the FLINTERS load test: 1,000 concurrent requests to a handler waiting 1 s — with a blocking wait the server delivered **108.8 req/s with p99 9.15 s**; with \`await\` it delivered **799 req/s with p99 1.21 s**. A worker that blocks serves ten one-second requests in 10.08 s instead of 1.06 s. “High Performance FastAPI” (PyCon JP 2021) advises: use async/await wherever the network is involved.`,
-    fix: `Use the async API: \`await asyncio.sleep\`; \`httpx.AsyncClient\` or \`aiohttp\`; \`asyncpg\`, async \`psycopg\`, \`redis.asyncio\`, SQLAlchemy \`AsyncSession\`; \`aiofiles\` or \`anyio.Path\`; \`aioboto3\`. Or keep the sync library and move the call off the loop with \`await asyncio.to_thread(fn, ...)\` / \`run_in_threadpool\`, or make the handler a plain \`def\` (FastAPI and Starlette run those in a thread pool). \`--fix\` rewrites \`time.sleep(x)\` to \`await asyncio.sleep(x)\` and adds \`import asyncio\` when needed.`,
+    fix: `Use the async API: \`await asyncio.sleep\`; \`httpx.AsyncClient\` or \`aiohttp\`; \`asyncpg\`, async \`psycopg\`, \`redis.asyncio\`, SQLAlchemy \`AsyncSession\`; \`aiofiles\` or \`anyio.Path\`; \`aioboto3\`. Or keep the sync library and move the call off the loop with \`await asyncio.to_thread(fn, ...)\` / \`run_in_threadpool\`, or make the handler a plain \`def\` (FastAPI and Starlette run those in a thread pool). \`--fix\` rewrites \`time.sleep(x)\` to \`await asyncio.sleep(x)\` and adds \`import asyncio\` when needed, where isort and Ruff (I001) would put it: in the standard-library block of the first imports, in alphabetical order; as a block of its own before the first import when that block has no standard-library module; after the docstring and \`from __future__\` imports when the module imports nothing at top level.`,
     bad: `import time
 import requests
 from fastapi import FastAPI
@@ -259,6 +296,7 @@ async def get_user(user_id: int):
       'calls inside a `lambda`, nested `def` or class body within the `async def`;',
       'async clients: `httpx.AsyncClient`, `aiohttp`, `redis.asyncio`, `asyncpg`, `aioboto3`, `AsyncSession`, `aiofiles.open`, `anyio.open_file`;',
       'names that only share a spelling: `self.requests.get()`, a local function named `sleep`, `sleep = my_sleep`;',
+      'the methods of a file whose `open()` in the same function is already reported (`f.read()` after `with open(p) as f:`), and `open()` bound by a star import of a project module that exports its own `open`;',
       'project functions whose blocking call is more than `call-depth` frames away, `async def` helpers (their own body is checked where it is written), generator functions, and constructors that do not connect (`SessionLocal()` builds a `Session` that connects lazily).',
     ],
   },
@@ -298,9 +336,17 @@ async def get_user(user_id: int):
         chainStarts.set(key, f.call.range.endLine * 1e6 + f.call.range.endColumn);
       }
     }
-    for (const { call, name, entry } of flagged) {
-      const key = `${call.range.line}:${call.range.column}`;
-      if (chainStarts.get(key) !== call.range.endLine * 1e6 + call.range.endColumn) continue;
+    const reported = flagged.filter(({ call }) => chainStarts.get(`${call.range.line}:${call.range.column}`) === call.range.endLine * 1e6 + call.range.endColumn);
+    // One finding per file operation: `f = open(p)` reported, then `f.read()`, `f.close()` in the same function are not.
+    const opened = reported.filter(({ call, name, entry }) => entry.category === 'file' && call.assignedTo && name && project.canonical(`${name}()`) === 'builtins.open()');
+    const sameFileOperation = (call: CallFact, name: string | null): boolean => {
+      if (!name?.startsWith('builtins.open().')) return false;
+      const receiver = call.calleeText.replace(/\s+/g, '').replace(/\.\w+$/, '');
+      const loop = module.scopes[call.scope].loopFunction;
+      return opened.some((o) => o.call.assignedTo === receiver && module.scopes[o.call.scope].loopFunction === loop && before(o.call, call));
+    };
+    for (const { call, name, entry } of reported) {
+      if (sameFileOperation(call, name)) continue;
       const fn = module.scopes[module.scopes[call.scope].loopFunction];
       const display = name ? name.replace(/\(\)/g, '') : undefined;
       const shown = display && display !== call.calleeText ? ` (${display})` : '';
@@ -316,6 +362,10 @@ async def get_user(user_id: int):
     if (context.options.callDepth > 0) reportIndirect(module, context, new Set(flagged.map((f) => f.call)));
   },
 };
+
+function before(a: CallFact, b: CallFact): boolean {
+  return a.range.line < b.range.line || (a.range.line === b.range.line && a.range.column < b.range.column);
+}
 
 /** A call that blocks by itself: the catalogue, the user's patterns, or an urllib3-style request. */
 function directEntry(project: Project, module: ModuleFacts, call: CallFact, userPatterns: RegExp[]): { name: string | null; entry: BlockingEntry } | undefined {

@@ -10,7 +10,8 @@
  *   inner scope, the textually last binding of the outer scope wins (the value at call time),
  *   ignoring `x = None` placeholders (the lazy-global pattern);
  * - a local `def sleep()` or `sleep = other` shadows `from time import sleep`;
- * - unbound names are builtins unless the module has a star import.
+ * - unbound names are builtins; in a module with a star import they are the module's own global
+ *   names (`app.main.open`), which the project stage resolves through the star-imported modules.
  */
 
 import type { Node, Tree } from 'web-tree-sitter';
@@ -139,6 +140,8 @@ class FactExtractor {
   private exprDepth = 0;
   private tooDeep = false;
   private hasStarImport = false;
+  /** `__all__` as read so far: a literal list, or 'dynamic' once anything else is assigned to it. */
+  private declaredAll: string[] | 'dynamic' | undefined;
   private readonly classByQualified = new Map<QualifiedName, number>();
   private readonly resolving = new Set<Binding>();
   private readonly memo = new Map<Binding, QualifiedName | null>();
@@ -359,6 +362,8 @@ class FactExtractor {
             ? (n.namedChildren.find((c) => c.type === 'type_parameter')?.namedChildren ?? [])
             : n.childrenForFieldName('subscript');
         if (headName === 'Annotated' || headName === 'Optional') return this.annotationExpr(params[0] ?? null, scope);
+        // `IO[str]` is a file object whatever it holds.
+        if (headName === 'IO' && head) return this.expr(head, scope);
         if (headName === 'Union') {
           const nonNone = params.filter((p) => unwrapParens(p.type === 'type' ? (p.namedChild(0) ?? p) : p).type !== 'none');
           return nonNone.length === 1 ? this.annotationExpr(nonNone[0], scope) : undefined;
@@ -431,6 +436,9 @@ class FactExtractor {
         this.assignment(node, ctx);
         return;
       case 'augmented_assignment':
+        if (ctx.scope === 0 && node.childForFieldName('left')?.text === '__all__') {
+          this.recordAll(node.childForFieldName('right'), node.childForFieldName('operator')?.text === '+=');
+        }
         this.visitChildren(node, ctx);
         return;
       case 'named_expression': {
@@ -812,6 +820,10 @@ class FactExtractor {
       const raw = this.calls.slice(callsBefore).find((c) => c.fact.range.line === start.line && c.fact.range.column === start.column && c.fact.range.endLine === start.endLine && c.fact.range.endColumn === start.endColumn);
       if (raw) raw.fact.assignedTo = targets.map((t) => t.text).join(' = ');
     }
+    if (ctx.scope === 0 && targets.some((t) => t.type === 'identifier' && t.text === '__all__')) {
+      this.declaredAll = undefined;
+      this.recordAll(value, true);
+    }
     const annotation = this.annotationExpr(annotationNode, ctx.scope);
     for (const target of targets) {
       const t = unwrapParens(target);
@@ -831,6 +843,27 @@ class FactExtractor {
         this.rawAssignments.push({ name: t.text, expr: valueExpr, text: value.text, range: rangeOf(t), valueRange: rangeOf(value) });
       }
     }
+  }
+
+  /** `__all__ = [...]` / `__all__ += (...)`: literal strings are kept, anything else makes it dynamic. */
+  private recordAll(value: Node | null, literalAllowed: boolean): void {
+    if (this.declaredAll === 'dynamic') return;
+    const v = value ? unwrapParens(value) : null;
+    const names: string[] = [];
+    if (literalAllowed && v && (v.type === 'list' || v.type === 'tuple')) {
+      for (const item of v.namedChildren) {
+        if (item.type === 'comment') continue;
+        const text = stringContent(item);
+        if (text === null) {
+          this.declaredAll = 'dynamic';
+          return;
+        }
+        names.push(text);
+      }
+      this.declaredAll = [...(this.declaredAll ?? []), ...names];
+      return;
+    }
+    this.declaredAll = 'dynamic';
   }
 
   private forStatement(node: Node, ctx: WalkContext): void {
@@ -864,6 +897,7 @@ class FactExtractor {
             cm = value.namedChild(0);
             alias = value.childForFieldName('alias');
           }
+          const callsBefore = this.calls.length;
           if (cm) {
             const u = unwrapParens(cm);
             if (isAsync && u.type === 'call') this.call(u, ctx, { awaited: true });
@@ -871,6 +905,9 @@ class FactExtractor {
           }
           if (alias) {
             const target = alias.namedChild(0) ?? alias;
+            // `with open(p) as f`: the call knows the name its result is used under.
+            const managed = this.calls[callsBefore];
+            if (cm && managed && unwrapParens(cm).type === 'call') managed.fact.assignedTo = target.text;
             this.bindTarget(target, ctx, cm ? this.expr(cm, ctx.scope) : undefined, item.endIndex);
           }
         }
@@ -1002,7 +1039,7 @@ class FactExtractor {
       // Ascend, skipping class scopes (their names are not visible from nested scopes).
       let parent = s.parent;
       while (parent >= 0 && this.scopes[parent].kind === 'class') parent = this.scopes[parent].parent;
-      if (parent < 0) return this.hasStarImport ? null : `builtins.${id}`;
+      if (parent < 0) return this.hasStarImport ? this.projectName(id) : `builtins.${id}`;
       scope = parent;
       useAt = null;
     }
@@ -1227,10 +1264,31 @@ class FactExtractor {
       ...(this.tooDeep ? { tooDeep: true } : {}),
       futureAnnotations: this.futureAnnotations,
       hasStarImport: this.hasStarImport,
+      moduleNames: [...this.scopes[0].bindings.keys()],
+      ...(Array.isArray(this.declaredAll) ? { declaredAll: this.declaredAll } : {}),
+      header: moduleHeader(root),
       lineCount: root.endPosition.row + 1,
       syntaxErrors: this.syntaxErrors,
     };
   }
+}
+
+/** The module docstring and `from __future__` imports, and the statement after them (see `ModuleFacts.header`). */
+function moduleHeader(root: Node): ModuleFacts['header'] {
+  let endLine = 0;
+  let first = true;
+  for (const child of root.namedChildren) {
+    if (child.type === 'comment') continue;
+    const isDocstring = first && child.type === 'expression_statement' && child.namedChildCount === 1 && child.namedChild(0)?.type === 'string';
+    const isFuture = child.type === 'future_import_statement' || (child.type === 'import_from_statement' && child.childForFieldName('module_name')?.text === '__future__');
+    first = false;
+    if (isDocstring || isFuture) {
+      endLine = child.endPosition.row + 1;
+      continue;
+    }
+    return { endLine, nextLine: child.startPosition.row + 1, nextIsDefinition: /^(decorated_definition|function_definition|class_definition)$/.test(child.type) };
+  }
+  return { endLine, nextLine: 0, nextIsDefinition: false };
 }
 
 /**

@@ -116,7 +116,10 @@ export interface CallFact {
   inMainGuard: boolean;
   /** Inside an `if` (other than the main guard) within its own scope. */
   conditional: boolean;
-  /** The assignment target when the call's result is assigned directly (`client`, `app.state.client`). */
+  /**
+   * The assignment target when the call's result is assigned directly (`client`, `app.state.client`),
+   * or the `as` target of a `with` item (`with open(p) as f` → `f`).
+   */
   assignedTo?: string;
 }
 
@@ -168,6 +171,19 @@ export interface ModuleFacts {
   suppressions: SuppressionFact[];
   futureAnnotations: boolean;
   hasStarImport: boolean;
+  /**
+   * Every name bound at module level (definitions, assignments, imports, loop targets), whatever
+   * its value: with `__all__`, what `from this_module import *` can bind.
+   */
+  moduleNames: string[];
+  /** `__all__` when it is a literal list or tuple of strings (also extended with `+=` literals). */
+  declaredAll?: string[];
+  /**
+   * Where new imports go: the last line of the module docstring and `from __future__` imports
+   * (0 when there are none), the first line of the next statement (0 when there is none), and
+   * whether that statement is a `def` or `class` (decorated or not).
+   */
+  header: { endLine: number; nextLine: number; nextIsDefinition: boolean };
   lineCount: number;
   /** The code nests deeper than the analyser descends (thousands of brackets or blocks): analysed in part. */
   tooDeep?: boolean;
