@@ -440,7 +440,7 @@ function reportIndirect(module: ModuleFacts, context: RuleContext<Options>, alre
     context.report({
       range: call.range,
       severity: entry.severity,
-      message: `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. Every request on this worker waits while it runs; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\``,
+      message: `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. Every request on this worker waits while it runs; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`,
       related,
     });
   }
