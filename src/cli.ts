@@ -17,7 +17,7 @@ import { deploymentFileKind, UsageError } from './engine/discover.js';
 import { parseImportTime, type ImportTimes } from './engine/importtime.js';
 import { applyFixes } from './engine/fixes.js';
 import { ruleDocPath, ruleMarkdown, type AnyRule } from './engine/rule.js';
-import { resolveConfig, runCheck, selectorMatches, type CheckOptions } from './engine/runner.js';
+import { projectRootFor, resolveConfig, runCheck, selectorMatches, type CheckOptions } from './engine/runner.js';
 import { CACHE_DIR, cleanCache } from './engine/cache.js';
 import { readSource } from './engine/source.js';
 import { readProvenance } from './engine/vcs.js';
@@ -224,8 +224,9 @@ function cacheCommand(args: string[], io: CliIO): number {
   const [sub, target = '.'] = args;
   if (sub !== 'clean' || args.length > 2) throw new UsageError("usage: pylint-perf cache clean [PATH]");
   const config = resolveConfig({ paths: [target], cwd: io.cwd, rules: RULES });
-  const removed = cleanCache(config.root);
-  io.stdout.write(removed ? `removed ${path.join(config.root, CACHE_DIR)}\n` : `no cache in ${config.root}\n`);
+  const root = projectRootFor({ paths: [target], cwd: io.cwd }, config);
+  const removed = cleanCache(root);
+  io.stdout.write(removed ? `removed ${path.join(root, CACHE_DIR)}\n` : `no cache in ${root}\n`);
   return 0;
 }
 
