@@ -17,7 +17,7 @@ import { deploymentFileKind, UsageError } from './engine/discover.js';
 import { parseImportTime, type ImportTimes } from './engine/importtime.js';
 import { applyFixes } from './engine/fixes.js';
 import { ruleDocPath, ruleMarkdown, type AnyRule } from './engine/rule.js';
-import { resolveConfig, runCheck, selectorMatches, type CheckOptions } from './engine/runner.js';
+import { projectRootFor, resolveConfig, runCheck, selectorMatches, type CheckOptions } from './engine/runner.js';
 import { CACHE_DIR, cleanCache } from './engine/cache.js';
 import { readSource } from './engine/source.js';
 import { readProvenance } from './engine/vcs.js';
@@ -307,8 +307,9 @@ function cacheCommand(args: string[], io: CliIO): number {
   // A missing path would fall back to the current directory and clean another project's cache.
   if (!existsSync(path.resolve(io.cwd, target))) throw new UsageError(`${target}: no such file or directory`);
   const config = resolveConfig({ paths: [target], cwd: io.cwd, rules: RULES });
-  const removed = cleanCache(config.root);
-  io.stdout.write(removed ? `removed ${path.join(config.root, CACHE_DIR)}\n` : `no cache in ${config.root}\n`);
+  const root = projectRootFor({ paths: [target], cwd: io.cwd }, config);
+  const removed = cleanCache(root);
+  io.stdout.write(removed ? `removed ${path.join(root, CACHE_DIR)}\n` : `no cache in ${root}\n`);
   return 0;
 }
 

@@ -36,7 +36,7 @@ export interface LambdaView {
 
 /** How a message names a function: `OrdersFunction (functions/orders/app.py)`. */
 export function describeFunction(project: Project, fn: LambdaFunction): string {
-  const file = path.relative(project.root, fn.module.path).split(path.sep).join('/');
+  const file = project.displayPath(fn.module.path);
   return fn.name ? `${fn.name} (${file})` : file;
 }
 
@@ -217,7 +217,9 @@ function importedModules(project: Project, module: ModuleFacts, root: string, st
     if (imp.typeCheckingOnly) continue;
     const names = imp.name && imp.name !== '*' ? [`${imp.module}.${imp.name}`, imp.module] : [imp.module];
     for (const name of names) {
-      const m = imp.level > 0 ? project.module(name) : (fromRoot(name) ?? (strict ? undefined : project.module(name)));
+      // An import of the code directory's own package is already spelled as the project names it (importroots.ts).
+      const named = project.module(name);
+      const m = imp.level > 0 ? named : (fromRoot(name) ?? (strict && !(named && inside(root, named.path)) ? undefined : named));
       if (m) {
         add(m);
         break;

@@ -121,6 +121,21 @@ export function projectPathOf(invocation: ServerInvocation, base: string, p: str
   return path.join(base, p);
 }
 
+/**
+ * The project directory a server imports the app from (the first entry of its `sys.path`):
+ * gunicorn `--chdir` or uvicorn `--app-dir`, else its working directory, mapped into the project
+ * (a container's WORKDIR is the Docker build context). Undefined when nothing says where it starts.
+ */
+export function serverImportRoot(invocation: ServerInvocation): string | undefined {
+  if (invocation.source === 'python') return undefined;
+  const wd = invocation.workingDirectory;
+  let start = invocation.projectDirectory;
+  if (wd && !path.posix.isAbsolute(wd)) start = path.join(start ?? path.dirname(invocation.location.path), wd);
+  const option = optionValue(invocation.options, invocation.program === 'gunicorn' ? 'chdir' : 'app-dir')?.value;
+  if (option && option !== true && option.known) return projectPathOf(invocation, start ?? path.dirname(invocation.location.path), option.value);
+  return start;
+}
+
 /** Directories an app target's module path is looked up from. */
 function searchBases(invocation: ServerInvocation, project: Project, extra: (string | undefined)[]): string[] {
   const anchors = anchorDirectories(invocation, project);

@@ -62,7 +62,8 @@ export type NoticeKind =
   | 'rule-error'
   | 'internal-error'
   | 'too-large'
-  | 'skipped';
+  | 'skipped'
+  | 'outside-project';
 
 /**
  * What each notice kind means, and how serious it is: `error` when analysis itself failed (a bug
@@ -129,6 +130,12 @@ export const NOTICE_KINDS: Readonly<Record<NoticeKind, { title: string; level: S
     level: 'info',
     description: 'A path is not a regular file (a FIFO, socket or device); it was not read.',
     help: 'Nothing to do; exclude the path (`extend-exclude`) to silence the notice.',
+  },
+  'outside-project': {
+    title: 'LinkOutsideProject',
+    level: 'warning',
+    description: 'A symbolic link in the project points outside it; its target was not read, so that a link added to the repository cannot put files of the machine running the check into the report.',
+    help: 'Remove the link, or check its target as a project of its own (`pylint-perf check TARGET`).',
   },
 };
 

@@ -10,6 +10,9 @@
  * - Exclude patterns use .gitignore syntax relative to the project root; defaults skip virtual
  *   environments, caches and build output. Symbolic links are followed, each real directory once,
  *   so a link loop ends the descent instead of the run.
+ * - Nothing whose real location is outside the project is read: a link to `/etc` or a home
+ *   directory, added by a pull request, would otherwise put those files into reports (SARIF
+ *   snippets are uploaded). Such a link is a notice.
  */
 
 import { existsSync, promises as fs, type Dirent } from 'node:fs';
@@ -20,7 +23,10 @@ import type { Notice } from './diagnostics.js';
 export interface DiscoverOptions {
   paths: string[];
   cwd: string;
+  /** Where exclude patterns are anchored (the configuration file's directory). */
   root: string;
+  /** The project: .gitignore files apply from its work tree, and nothing outside it is read (default: `root`). */
+  projectRoot?: string;
   exclude: readonly string[];
   respectGitignore: boolean;
   forceExclude: boolean;
@@ -143,8 +149,21 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
   const found = new Map<string, string>(); // real path → path as discovered
   const deployment = new Map<string, string>();
   const excluder = ignoreFactory().add([...options.exclude]);
-  const gitignore = options.respectGitignore ? new GitignoreChain(options.root) : undefined;
+  const projectRoot = options.projectRoot ?? options.root;
+  const gitignore = options.respectGitignore ? new GitignoreChain(projectRoot) : undefined;
   const visitedDirs = new Set<string>();
+  let realProjectRoot: string;
+  try {
+    realProjectRoot = await fs.realpath(projectRoot);
+  } catch {
+    realProjectRoot = path.resolve(projectRoot);
+  }
+  /** A real path outside the project: reported once, never read. */
+  const outside = (abs: string, real: string): boolean => {
+    if (inside(realProjectRoot, real) !== undefined) return false;
+    notices.push({ kind: 'outside-project', path: abs, message: 'skipped: symbolic link to a location outside the project (never read, so that a link added to the repository cannot expose other files)' });
+    return true;
+  };
 
   // Directories named on the command line are walked even when an exclude pattern covers them;
   // inside such a directory, patterns are matched relative to it.
@@ -165,6 +184,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
     } catch {
       // dangling link: reported when it is read
     }
+    if (real !== abs && outside(abs, real)) return;
     if (!into.has(real)) into.set(real, abs);
   };
 
@@ -177,6 +197,7 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
       return;
     }
     if (visitedDirs.has(real)) return; // symlink loop or a second link to the same directory
+    if (real !== dir && outside(dir, real)) return;
     visitedDirs.add(real);
     let entries: Dirent[];
     try {

@@ -17,6 +17,7 @@ export interface FactRequest {
   text: string;
   moduleName: string;
   isPackage: boolean;
+  importAliases?: Record<string, string>;
 }
 
 export type FactResult = { path: string; facts: ModuleFacts } | { path: string; error: string };

@@ -65,6 +65,11 @@ export class Project {
   readonly root: string;
   /** Import times measured by the user (`--importtime`), by module name. */
   importTimes: ImportTimes | undefined = undefined;
+  /**
+   * How a message names a file: as the finding's own path is printed (the runner makes it
+   * relative to the current directory); relative to the project root by default.
+   */
+  displayPath: (file: string) => string = (file) => path.relative(this.root, file).split(path.sep).join('/');
   private readonly byName = new Map<string, ModuleFacts>();
   private readonly bySuffix = new Map<string, ModuleFacts | null>();
   private readonly byRootAlias = new Map<string, ModuleFacts | null>();

@@ -11,7 +11,8 @@ import { compareDiagnostics, severityRank, type Diagnostic, type Notice, type Se
 import { DEFAULT_EXCLUDES, defaultConfig, findConfigFile, loadConfig, ruleCodeLookup, type Config, type FailOn } from './config.js';
 import { deploymentFileKind, discoverFiles, findWorkTree, type Discovery } from './discover.js';
 import type { ImportTimes } from './importtime.js';
-import { moduleIdentity } from './modules.js';
+import { moduleIdentity, sourceRootPrefixes } from './modules.js';
+import { ImportRoots, scanImports } from './importroots.js';
 import { Cache, contentKey } from './cache.js';
 import { extractFacts, type FactRequest } from './extraction.js';
 import { PythonParser } from './python/parser.js';
@@ -21,6 +22,8 @@ import type { AnyRule, Finding, RuleContext } from './rule.js';
 import { readSource } from './source.js';
 import { applySuppressions, commentSuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
 import type { DeploymentSource } from '../deploy/read.js';
+import { displayPath } from '../reporters/paths.js';
+import { serverImportRoot } from '../deploy/serving.js';
 
 export interface CheckOptions {
   paths: string[];
@@ -104,6 +107,15 @@ function projectRootOf(start: string): string {
 
 export function resolveConfig(options: Pick<CheckOptions, 'paths' | 'cwd' | 'configFile' | 'isolated' | 'rules'>): Config {
   if (options.configFile) return loadConfig(path.resolve(options.cwd, options.configFile), options.rules);
+  const start = startOf(options);
+  if (options.isolated) return defaultConfig(start);
+  const file = findConfigFile(start);
+  if (file) return loadConfig(file, options.rules);
+  return defaultConfig(projectRootOf(start));
+}
+
+/** The directory the checked paths have in common (a file's directory for a file). */
+function startOf(options: Pick<CheckOptions, 'paths' | 'cwd'>): string {
   const starts = options.paths.map((p) => {
     const abs = path.resolve(options.cwd, p);
     try {
@@ -112,11 +124,29 @@ export function resolveConfig(options: Pick<CheckOptions, 'paths' | 'cwd' | 'con
       return options.cwd;
     }
   });
-  const start = commonAncestor(starts.length > 0 ? starts : [options.cwd]);
-  if (options.isolated) return defaultConfig(start);
-  const file = findConfigFile(start);
-  if (file) return loadConfig(file, options.rules);
-  return defaultConfig(projectRootOf(start));
+  return commonAncestor(starts.length > 0 ? starts : [options.cwd]);
+}
+
+/**
+ * The project the checked paths belong to: what is read for context, where module names start,
+ * where the cache lives. It comes from the paths, never from where a configuration file happens
+ * to be (`--config ../shared/pylint-perf.json` supplies settings, not a project): the
+ * configuration's directory when it holds the paths and is inside their repository, else the
+ * nearest directory above the paths with `.git`, `pyproject.toml`, `setup.cfg` or `setup.py`.
+ */
+export function projectRootFor(options: Pick<CheckOptions, 'paths' | 'cwd' | 'isolated'>, config: Config): string {
+  if (!config.file) return config.root;
+  const start = startOf(options);
+  if (isInside(config.root, start)) {
+    const tree = findWorkTree(start);
+    if (!tree || isInside(tree, config.root)) return config.root;
+  }
+  return options.isolated ? start : projectRootOf(start);
+}
+
+function isInside(dir: string, target: string): boolean {
+  const rel = path.relative(dir, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** The rules a run executes, from config and command line. */
@@ -135,7 +165,7 @@ export function selectRules(rules: readonly AnyRule[], config: Config, cli: Pick
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const config = resolveConfig(options);
-  const root = config.root;
+  const root = projectRootFor(options, config);
   // PP001 is selected like a rule; it runs after the others, on their suppressions.
   const selected = selectRules(options.rules.includes(UNUSED_SUPPRESSION) ? options.rules : [UNUSED_SUPPRESSION, ...options.rules], config, options);
   const active = selected.filter((r) => r !== UNUSED_SUPPRESSION);
@@ -150,7 +180,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const paths = options.paths.length > 0 || options.exactPaths ? options.paths : ['.'];
   const discoveryOptions = {
     cwd: options.cwd,
-    root,
+    root: config.root,
+    projectRoot: root,
     exclude: [...(config.exclude ?? DEFAULT_EXCLUDES), ...config.extendExclude, ...(options.extendExclude ?? [])],
     respectGitignore: options.respectGitignore ?? config.respectGitignore,
   };
@@ -184,13 +215,18 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
 
   const timing = process.env.PYLINT_PERF_TIMING ? (label: string, since: number): void => void process.stderr.write(`timing ${label}: ${(performance.now() - since).toFixed(0)} ms\n`) : undefined;
   let phase = performance.now();
+  // Configured source roots are relative to the configuration file; the defaults to the project.
+  const configuredSrc = config.file !== undefined && config.src.join('\n') !== defaultConfig(root).src.join('\n');
+  const sourceRoots = config.src.map((s) => path.resolve(configuredSrc ? config.root : root, s));
+  // Two configured roots with the same package: the later one's names get its path as a prefix.
+  const prefixes = configuredSrc ? sourceRootPrefixes(pythonFiles, root, sourceRoots) : undefined;
   // 1. Read every file once. Their contents key the cache.
   const pythonTexts = new Map<string, { text: string; identity: ReturnType<typeof moduleIdentity>; key: string }>();
   const pythonRead = await readAll(pythonFiles, readText);
   pythonFiles.forEach((file, i) => {
     const text = pythonRead[i];
     if (text === undefined) return;
-    const identity = moduleIdentity(file, root, config.src);
+    const identity = moduleIdentity(file, root, sourceRoots, prefixes);
     pythonTexts.set(file, { text, identity, key: contentKey(text, file, identity.moduleName, identity.isPackage) });
   });
   const deploymentSources: DeploymentSource[] = [];
@@ -212,24 +248,64 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     deploymentSources.map((d) => contentKey(d.path, d.text)).join(','),
     [...targets].sort().join('\n'),
     options.importTime ? JSON.stringify([...options.importTime]) : '',
+    // Messages name other files relative to the current directory.
+    options.cwd,
   );
   const cached = cache?.get<RunOutcome>('runs', runKey);
+  /** Keys of the facts this run used (kept when the cache is pruned). */
+  const liveFacts = new Set([...pythonTexts.values()].map((t) => t.key));
   const outcome = cached ?? (await analyse());
   if (!cached && cache) {
     cache.set('runs', runKey, outcome);
-    cache.prune(new Set([...pythonTexts.values()].map((t) => t.key)));
+    cache.prune(liveFacts);
   }
   notices.push(...outcome.notices);
 
   async function analyse(): Promise<RunOutcome> {
     const found: Notice[] = [];
-    // 3. Facts: from the cache, or parsed (in worker threads when there are many files).
+    // 3. Deployment files: read once here; rules see the model, never the files.
+    const deploymentSuppressions = new Map<string, SuppressionFact[]>();
+    for (const d of deploymentSources) {
+      const suppressions = commentSuppressions(d.text);
+      if (suppressions.length > 0) deploymentSuppressions.set(d.path, suppressions);
+    }
+    // The YAML, Dockerfile and shell parsers are loaded only when there are deployment files.
+    const deployment = deploymentSources.length > 0
+      ? (await import('../deploy/read.js')).readDeployment(deploymentSources)
+      : { model: { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] }, notices: [] };
+    found.push(...deployment.notices.filter((n) => isTarget(n.path)));
+
+    // 4. Import roots (importroots.ts): a file that imports its own service's packages (`app.crud`
+    // in services/api/) gets them spelled as the project names them. A configured `src` is the
+    // user taking control: its entries are then the only import roots.
+    const lambdaDirectories = [...deployment.model.lambdaDescriptors.map((d) => d.codeDirectory), ...deployment.model.chaliceApps];
+    const importRoots = new ImportRoots({
+      projectRoot: root,
+      modules: [...pythonTexts].map(([file, t]) => ({ path: file, ...t.identity })),
+      declared: configuredSrc ? sourceRoots : [
+        ...sourceRoots,
+        ...deploymentFiles.filter((f) => ['pyproject', 'setup-cfg', 'dockerfile'].includes(deploymentFileKind(f)!)).map((f) => path.dirname(f)),
+        ...pythonFiles.filter((f) => path.basename(f) === 'setup.py').map((f) => path.dirname(f)),
+        ...deployment.model.invocations.map(serverImportRoot).filter((d): d is string => d !== undefined),
+        ...lambdaDirectories,
+      ],
+    });
+    const imports = new Map([...pythonTexts].map(([file, t]) => [file, scanImports(t.text)]));
+    if (!configuredSrc) importRoots.inferFrom([...imports].map(([file, list]) => ({ path: file, imports: list })));
+
+    // 5. Facts: from the cache, or parsed (in worker threads when there are many files).
     const missing: FactRequest[] = [];
     const factsByFile = new Map<string, ModuleFacts>();
+    const factKeys = new Map<string, string>();
     for (const [file, t] of pythonTexts) {
-      const hit = cache?.get<ModuleFacts>('facts', t.key);
+      const importAliases = importRoots.aliasesFor(file, imports.get(file)!);
+      const aliased = Object.keys(importAliases).length > 0;
+      const key = aliased ? contentKey(t.key, JSON.stringify(importAliases)) : t.key;
+      factKeys.set(file, key);
+      liveFacts.add(key);
+      const hit = cache?.get<ModuleFacts>('facts', key);
       if (hit) factsByFile.set(file, hit);
-      else missing.push({ path: file, text: t.text, ...t.identity });
+      else missing.push({ path: file, text: t.text, ...t.identity, ...(aliased ? { importAliases } : {}) });
     }
     timing?.(`facts from cache (${factsByFile.size})`, phase);
     phase = performance.now();
@@ -237,10 +313,9 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     timing?.(`facts extracted (${missing.length})`, phase);
     phase = performance.now();
     for (const result of extracted) {
-      const t = pythonTexts.get(result.path)!;
       if ('facts' in result) {
         factsByFile.set(result.path, result.facts);
-        cache?.set('facts', t.key, result.facts);
+        cache?.set('facts', factKeys.get(result.path)!, result.facts);
       } else if (isTarget(result.path)) {
         found.push({ kind: 'internal-error', path: result.path, message: `internal error while extracting facts (${result.error}); file skipped, the run went on — please report this` });
       }
@@ -261,30 +336,19 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
         found.push({ kind: 'too-complex', path: facts.path, message: 'code nested more than 400 levels deep (brackets, calls or blocks); the deeper part was not analysed' });
       }
     }
-
-    // 4. Deployment files: read once here; rules see the model, never the files.
-    const deploymentSuppressions = new Map<string, SuppressionFact[]>();
-    for (const d of deploymentSources) {
-      const suppressions = commentSuppressions(d.text);
-      if (suppressions.length > 0) deploymentSuppressions.set(d.path, suppressions);
-    }
-    // The YAML, Dockerfile and shell parsers are loaded only when there are deployment files.
-    const deployment = deploymentSources.length > 0
-      ? (await import('../deploy/read.js')).readDeployment(deploymentSources)
-      : { model: { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] }, notices: [] };
-    found.push(...deployment.notices.filter((n) => isTarget(n.path)));
     const project = new Project(
       modules,
       deploymentFiles.map((file) => ({ path: file, kind: deploymentFileKind(file)! })),
       deployment.model,
       root,
-      [...deployment.model.lambdaDescriptors.map((d) => d.codeDirectory), ...deployment.model.chaliceApps],
+      lambdaDirectories,
     );
     project.importTimes = options.importTime;
+    project.displayPath = (file) => displayPath(file, options.cwd);
     const targetModules = modules.filter((m) => isTarget(m.path));
 
     timing?.('deployment model', phase);
-    // 5. Rules.
+    // 6. Rules.
     const raw: Diagnostic[] = [];
     for (const rule of active) {
       const ruleStarted = performance.now();
@@ -340,7 +404,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   }));
   const afterPerFile = raw.filter((d) => {
     if (!isTarget(d.path)) return false;
-    const rel = relativeInside(root, d.path);
+    const rel = relativeInside(config.root, d.path);
     if (rel === undefined) return true;
     return !perFile.some((p) => p.codes.has(d.code) && p.matcher.ignores(rel));
   });

@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { RelatedLocation, Severity, TextEdit } from '../engine/diagnostics.js';
 import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
 import type { Rule, RuleContext } from '../engine/rule.js';
@@ -405,7 +404,7 @@ function blockingFunctions(project: Project, options: Options): Map<string, Reac
 }
 
 function where(project: Project, file: string, line: number): string {
-  return `${path.relative(project.root, file).split(path.sep).join('/')}:${line}`;
+  return `${project.displayPath(file)}:${line}`;
 }
 
 /**

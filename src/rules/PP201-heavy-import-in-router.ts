@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { RelatedLocation } from '../engine/diagnostics.js';
 import { applicationModel, lazyModules, type AppEntry, type ImportEdge } from '../engine/application.js';
 import type { Project } from '../engine/project.js';
@@ -116,7 +115,7 @@ function workersNote(project: Project, entry: AppEntry | undefined): string {
 }
 
 function rel(project: Project, file: string): string {
-  return path.relative(project.root, file).split(path.sep).join('/');
+  return project.displayPath(file);
 }
 
 export const rule: Rule<Options> = {

@@ -116,6 +116,11 @@ export interface ExtractOptions {
   path: string;
   moduleName: string;
   isPackage: boolean;
+  /**
+   * Top-level names the file's import root spells differently in the project (`app` →
+   * `services.api.app`, see importroots.ts): absolute imports of them are rewritten.
+   */
+  importAliases?: Readonly<Record<string, string>>;
   /** The parsed text; lets name lookups search the text instead of walking every identifier. */
   source?: string;
 }
@@ -732,15 +737,15 @@ class FactExtractor {
     if (node.type === 'import_statement') {
       for (const n of node.childrenForFieldName('name')) {
         if (n.type === 'aliased_import') {
-          const module = n.childForFieldName('name')?.text ?? '';
+          const module = this.projectModule(n.childForFieldName('name')?.text ?? '');
           const alias = n.childForFieldName('alias')?.text ?? module;
           this.imports.push({ ...base, module, boundAs: alias });
           this.bind(scope, alias, { at: node.endIndex, kind: 'import', name: module });
         } else {
-          const module = n.text;
-          const top = module.split('.')[0];
+          const module = this.projectModule(n.text);
+          const top = n.text.split('.')[0];
           this.imports.push({ ...base, module, boundAs: top });
-          this.bind(scope, top, { at: node.endIndex, kind: 'import', name: top });
+          this.bind(scope, top, { at: node.endIndex, kind: 'import', name: this.projectModule(top) });
         }
       }
       return;
@@ -757,7 +762,7 @@ class FactExtractor {
     } else if (moduleNode) {
       moduleText = moduleNode.text;
     }
-    const module = level > 0 ? this.absoluteModule(level, moduleText) : moduleText;
+    const module = level > 0 ? this.absoluteModule(level, moduleText) : this.projectModule(moduleText);
     if (module === '__future__') {
       for (const n of node.childrenForFieldName('name')) if (n.text === 'annotations') this.futureAnnotations = true;
       return;
@@ -781,6 +786,15 @@ class FactExtractor {
       this.imports.push({ ...base, level, module, name, boundAs: alias });
       this.bind(scope, alias, { at: node.endIndex, kind: 'import', name: qualified });
     }
+  }
+
+  /** An absolute module name as the project spells it (`app.crud` → `services.api.app.crud`). */
+  private projectModule(module: string): string {
+    const aliases = this.options.importAliases;
+    if (!aliases) return module;
+    const dot = module.indexOf('.');
+    const top = dot < 0 ? module : module.slice(0, dot);
+    return Object.hasOwn(aliases, top) ? aliases[top] + (dot < 0 ? '' : module.slice(dot)) : module;
   }
 
   /** `from ..x import y` inside module `a.b.c` → `a.x`. */

@@ -71,7 +71,10 @@ export interface ImportFact {
   name?: string;
   /** The local name bound by the statement (`c`, `b`, or `a` for `import a.b`). */
   boundAs: string;
-  /** Relative import level (number of leading dots); the module above is already absolute. */
+  /**
+   * Relative import level (number of leading dots); the module above is already absolute, and
+   * spelled as the project names it (`services.api.app.crud` for `app.crud` in that service).
+   */
   level: number;
   scope: number;
   range: SourceRange;

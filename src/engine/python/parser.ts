@@ -36,7 +36,7 @@ export class PythonParser {
   }
 
   /** Parses `source` and returns its facts; the syntax tree never outlives this call. */
-  facts(source: string, identity: { path: string; moduleName: string; isPackage: boolean }): ModuleFacts {
+  facts(source: string, identity: { path: string; moduleName: string; isPackage: boolean; importAliases?: Readonly<Record<string, string>> }): ModuleFacts {
     const tree = this.parser.parse(source);
     if (!tree) throw new Error('tree-sitter returned no tree');
     try {
