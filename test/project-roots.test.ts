@@ -4,12 +4,11 @@
  * import root, messages name files as the finding's own path is printed, and nothing outside
  * the project is read through a symbolic link.
  */
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { scanImports } from '../src/engine/importroots.js';
-import { cli, tempProject } from './helpers.js';
+import { cli, tempDir, tempProject } from './helpers.js';
 
 interface Item {
   path: string;
@@ -63,7 +62,7 @@ describe('the import scan that chooses import roots before parsing', () => {
 
 describe('--config outside the project', () => {
   it('supplies settings only: the project, its module names and its cache stay where the checked paths are', async () => {
-    const parent = mkdtempSync(path.join(os.tmpdir(), 'pylint-perf-roots-'));
+    const parent = tempDir('pylint-perf-roots-');
     const project = path.join(parent, 'project');
     const shared = path.join(parent, 'shared');
     write(project, { 'pyproject.toml': '[project]\nname = "svc"\n', 'app/routes.py': ROUTES, 'app/crud.py': BLOCKING_CRUD });
