@@ -237,7 +237,7 @@ def report():
         context.report({
           path: module.path,
           range: statement.range,
-          message: `\`${stmt}\` (${cost}) at module level of ${reached ? `\`${rel(project, module.path)}\`, ${where}` : `${where} \`${rel(project, module.path)}\``}: every worker pays it before serving a request${workersNote(project, reached?.entry)}. ${advice.charAt(0).toUpperCase()}${advice.slice(1)}`,
+          message: `\`${stmt}\` (${cost}) at module level of ${reached ? `\`${rel(project, module.path)}\`, ${where}` : `${where} \`${rel(project, module.path)}\``}: every worker pays it before serving a request${workersNote(project, reached?.entry)}. ${advice.charAt(0).toUpperCase()}${advice.slice(1)}.`,
           related: related.length > 0 ? related : undefined,
         });
       }
