@@ -219,6 +219,59 @@ describe('the deployment rules through the CLI', () => {
     expect(d.related[0]).toMatchObject({ path: 'gunicorn.conf.py', line: 2 });
   });
 
+  it('Helm chart templates are Go templates, not YAML: no notices', async () => {
+    const dir = tempProject({
+      'deploy/helm/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\n',
+      'deploy/helm/api/values.yaml': 'replicaCount: 2\nimage:\n  repository: example/api\n  tag: ""\nautoscaling:\n  enabled: false\n',
+      'deploy/helm/api/templates/_helpers.tpl': '{{- define "api.fullname" -}}\n{{ .Release.Name }}-api\n{{- end }}\n',
+      'deploy/helm/api/templates/deployment.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: {{ include "api.fullname" . }}',
+        '  labels:',
+        '    {{- include "api.labels" . | nindent 4 }}',
+        'spec:',
+        '  {{- if not .Values.autoscaling.enabled }}',
+        '  replicas: {{ .Values.replicaCount }}',
+        '  {{- end }}',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: api',
+        '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"',
+        '          command: ["gunicorn", "app:app"]',
+        '',
+      ].join('\n'),
+      'deploy/helm/api/templates/nested/service.yaml': 'apiVersion: v1\nkind: Service\nspec:\n  {{- with .Values.service }}\n  type: {{ .type }}\n  {{- end }}\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    expect(r.stderr).toBe('');
+  });
+
+  it('YAML that is not a deployment file by name is not reported when it does not parse', async () => {
+    const dir = tempProject({
+      'config/app.yaml': 'database:\n  url: [unclosed\n  pool: {size: 5\n',
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    steps:\n      - run: echo {{ matrix.x }}\n      bad: : :\n',
+      'mkdocs.yml': 'site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n',
+      'openapi.yaml': 'openapi: 3.0.0\npaths:\n  /x:\n    get: {responses: {200: {description: "ok"}\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    expect(r.stderr).toBe('');
+  });
+
+  it('YAML named as a deployment file is still reported when it does not parse', async () => {
+    const dir = tempProject({
+      'docker-compose.yml': 'services:\n  a: [unclosed\n',
+      'template.yaml': 'Resources:\n  Fn: {Type: AWS::Serverless::Function\n',
+      'k8s/api.yaml': 'kind: Deployment\nspec: [unclosed\n',
+      'deploy/helm/api/Chart.yaml': 'apiVersion: v2\nname: [api\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    const noticed = [...r.stderr.matchAll(/^(.+?)(?::\d+)?: notice \[unparsable\] YAML: /gm)].map((m) => m[1]);
+    expect(noticed.sort()).toEqual(['deploy/helm/api/Chart.yaml', 'docker-compose.yml', 'k8s/api.yaml', 'template.yaml']);
+  });
+
   it('a target that cannot be resolved, without dependencies, is not reported', async () => {
     const dir = tempProject({ Procfile: 'web: gunicorn nowhere:app\n' });
     expect((await cli(['check', '.', '--format', 'json'], dir)).stdout).toBe('[]\n');

@@ -26,13 +26,15 @@ export interface DeploymentSource {
 
 const MAX_INCLUDE_DEPTH = 16;
 
-export function readDeployment(files: readonly DeploymentSource[]): { model: DeploymentModel; notices: Notice[] } {
+/** `root`: the project root, which folder names (`k8s/`, `deploy/`) are read below; by default the files' common directory. */
+export function readDeployment(files: readonly DeploymentSource[], root = commonDirectory(files.map((f) => f.path))): { model: DeploymentModel; notices: Notice[] } {
   const model: DeploymentModel = { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] };
   const notices: Notice[] = [];
   const nginxFiles = new Map<string, NginxDirective[]>();
   const dockerfileInvocations = new Map<string, ServerInvocation[]>();
   const dockerfileStage = new Map<string, DockerStage & { workingDirectory?: string }>();
   const composeServices: (ServiceEnvironment & { hasCommand: boolean })[] = [];
+  const chartRoots = new Set(files.filter((f) => /^chart\.ya?ml$/i.test(path.basename(f.path))).map((f) => path.dirname(f.path)));
   for (const file of files) {
     try {
       switch (file.kind) {
@@ -62,7 +64,9 @@ export function readDeployment(files: readonly DeploymentSource[]): { model: Dep
         }
         case 'compose':
         case 'yaml': {
-          const out = readYaml(file, notices);
+          // Helm chart templates are Go templates: YAML only once Helm renders them.
+          if (isChartTemplate(file.path, chartRoots)) break;
+          const out = readYaml(file, notices, namedAsDeployment(file, root, chartRoots));
           model.lambdaDescriptors.push(...out.lambdas);
           model.invocations.push(...out.invocations);
           composeServices.push(...out.services);
@@ -306,7 +310,38 @@ function expandEnv(value: string, environment: Record<string, DeployValue>): Dep
 // ---------------------------------------------------------------------------------------------
 // YAML: compose files and Kubernetes manifests
 
-function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: ServerInvocation[]; services: (ServiceEnvironment & { hasCommand: boolean })[]; lambdas: LambdaDescriptor[] } {
+/** A file under the `templates/` folder of a Helm chart (a directory with a `Chart.yaml`). */
+function isChartTemplate(file: string, chartRoots: ReadonlySet<string>): boolean {
+  for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (path.basename(dir) === 'templates' && chartRoots.has(path.dirname(dir))) return true;
+  }
+  return false;
+}
+
+const DEPLOYMENT_YAML_NAME = /^((.*[._-])?template|serverless([._-][\w.-]+)?)\.ya?ml$/i;
+const DEPLOYMENT_FOLDERS = new Set(['kubernetes', 'k8s', 'kube', 'deploy', 'deployment', 'deployments', 'manifests', 'helm', 'charts', 'cloudformation', 'cfn']);
+
+/**
+ * Whether the name or folder of a YAML file says it is a deployment file the rules read: compose
+ * files, SAM/CloudFormation templates, `serverless.yml`, a Helm chart's own files, anything under
+ * a `k8s/`, `kubernetes/`, `deploy/`... folder. Only those are worth a notice when they do not
+ * parse; any other YAML (CI workflows, mkdocs.yml, OpenAPI documents, application settings) is
+ * read for what its content shows and otherwise left alone.
+ */
+function namedAsDeployment(file: DeploymentSource, root: string, chartRoots: ReadonlySet<string>): boolean {
+  if (file.kind === 'compose' || DEPLOYMENT_YAML_NAME.test(path.basename(file.path)) || chartRoots.has(path.dirname(file.path))) return true;
+  const folders = path.relative(root, path.dirname(file.path)).split(path.sep);
+  return !folders.includes('..') && folders.some((folder) => DEPLOYMENT_FOLDERS.has(folder.toLowerCase()));
+}
+
+function commonDirectory(files: readonly string[]): string {
+  if (files.length === 0) return path.sep;
+  let common = path.dirname(files[0]);
+  for (const file of files) while (path.relative(common, file).startsWith('..')) common = path.dirname(common);
+  return common;
+}
+
+function readYaml(file: DeploymentSource, notices: Notice[], reportUnparsable: boolean): { invocations: ServerInvocation[]; services: (ServiceEnvironment & { hasCommand: boolean })[]; lambdas: LambdaDescriptor[] } {
   const lambdas: LambdaDescriptor[] = [];
   const lineCounter = new LineCounter();
   const lines = new LineIndex(file.text);
@@ -317,7 +352,7 @@ function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: Ser
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {
-      notices.push({ kind: 'unparsable', path: file.path, line: error.linePos?.[0]?.line, message: `YAML: ${error.message.split('\n')[0]}; this document was skipped` });
+      if (reportUnparsable) notices.push({ kind: 'unparsable', path: file.path, line: error.linePos?.[0]?.line, message: `YAML: ${error.message.split('\n')[0]}; this document was skipped` });
       continue;
     }
     const top = doc.contents;
