@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { serverCommandsInShell } from '../src/deploy/command.js';
+import { contextPathsOf, manifestsInstalled } from '../src/deploy/installs.js';
 import { parseArguments } from '../src/deploy/options.js';
 import { readDeployment } from '../src/deploy/read.js';
 import { cli, tempProject } from './helpers.js';
@@ -51,6 +52,38 @@ describe('server commands in shell text', () => {
     const [c] = serverCommandsInShell('cd src && export A=1 && B=2 gunicorn app:app', { environment: {} });
     expect(c.workingDirectory).toBe('src');
     expect(c.environment).toMatchObject({ A: { known: true, value: '1' }, B: { known: true, value: '2' } });
+  });
+});
+
+describe('dependency manifests a command installs', () => {
+  it.each([
+    ['pip install --no-cache-dir -r requirements.txt', '/app', ['/app/requirements.txt']],
+    ['python3 -m pip install --prefix=/install --requirement=/tmp/r.txt', '/', ['/tmp/r.txt']],
+    ['pip install -r base.txt -c constraints.txt -rdev.txt', '/app', ['/app/base.txt', '/app/dev.txt']],
+    ['uv pip install --system -r requirements.txt', '/srv', ['/srv/requirements.txt']],
+    ['uv pip sync requirements.lock', '/srv', ['/srv/requirements.lock']],
+    ['cd /code && pip install -e .[dev]', '/', ['/code/pyproject.toml']],
+    ['pip install --target /asset boto3 ./lib', '/app', ['/app/lib/pyproject.toml']],
+    ['poetry install --no-root --only main', '/app', ['/app/pyproject.toml']],
+    ['poetry -C api export -f requirements.txt -o r.txt', '/app', ['/app/api/pyproject.toml']],
+    ['uv sync --frozen --project /srv/api', '/', ['/srv/api/pyproject.toml']],
+    ['pipenv install --system --deploy', '/app', ['/app/Pipfile']],
+    ['sh -c "pip install -r requirements.txt && python worker.py"', '/srv', ['/srv/requirements.txt']],
+    ['pip install boto3 && poetry run pytest && uv run app.py', '/app', []],
+  ])('%s', (command, cwd, expected) => {
+    expect(manifestsInstalled(command, cwd)).toEqual(expected);
+  });
+
+  it('maps image paths back to the build context through COPY, globs and directories', () => {
+    const copies = [
+      { sources: ['requirements*.txt'], destination: '/app' },
+      { sources: ['api/'], destination: '/srv/api' },
+      { sources: ['.'], destination: '/code' },
+    ];
+    expect(contextPathsOf('/app/requirements-web.txt', copies)).toEqual(['requirements-web.txt']);
+    expect(contextPathsOf('/srv/api/pyproject.toml', copies)).toEqual(['api/pyproject.toml']);
+    expect(contextPathsOf('/code/jobs/requirements.txt', copies)).toEqual(['jobs/requirements.txt']);
+    expect(contextPathsOf('/elsewhere/requirements.txt', copies)).toEqual([]);
   });
 });
 
@@ -270,6 +303,25 @@ describe('the deployment rules through the CLI', () => {
     const r = await cli(['check', '.', '--format', 'json'], dir);
     const noticed = [...r.stderr.matchAll(/^(.+?)(?::\d+)?: notice \[unparsable\] YAML: /gm)].map((m) => m[1]);
     expect(noticed.sort()).toEqual(['deploy/helm/api/Chart.yaml', 'docker-compose.yml', 'k8s/api.yaml', 'template.yaml']);
+  });
+
+  it('PP403 says when another dependency requires botocore anyway', async () => {
+    const dir = tempProject({
+      'pylint-perf.json': JSON.stringify({ select: ['PP403'] }),
+      'template.yaml': 'Resources:\n  Traced:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: traced/, Handler: app.handler, Runtime: python3.12}\n  Plain:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: plain/, Handler: app.handler, Runtime: python3.12}\n',
+      'traced/app.py': 'def handler(event, context):\n    return event\n',
+      'traced/requirements.txt': 'aws-xray-sdk==2.14.0\nboto3==1.35.90\n',
+      'plain/app.py': 'def handler(event, context):\n    return event\n',
+      'plain/requirements.txt': 'boto3==1.35.90\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    const found = JSON.parse(r.stdout) as { path: string; line: number; severity: string; message: string }[];
+    expect(found.map((d) => [d.path, d.line, d.severity])).toEqual([
+      ['plain/requirements.txt', 1, 'info'],
+      ['traced/requirements.txt', 2, 'info'],
+    ]);
+    expect(found[0].message).not.toMatch(/saves little/);
+    expect(found[1].message).toMatch(/removing boto3 saves little: `aws-xray-sdk` requires botocore anyway/);
   });
 
   it('a target that cannot be resolved, without dependencies, is not reported', async () => {
