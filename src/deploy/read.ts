@@ -455,7 +455,9 @@ function readYaml(
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {
-      if (reportUnparsable) notices.push({ kind: 'unparsable', path: file.path, line: error.linePos?.[0]?.line, message: `YAML: ${error.message.split('\n')[0]}; this document was skipped` });
+      // A template (Helm outside `templates/`, Jinja, cookiecutter) is not broken YAML: `{{- if ... }}` or
+      // `{% ... %}` as a line, `key: {{ .Values.x }}` unquoted (CloudFormation's quoted '{{resolve:...}}' is YAML).
+      if (reportUnparsable && !/^\s*(-\s+)?\{[{%]|:\s+\{[{%]/m.test(file.text)) notices.push({ kind: 'unparsable', path: file.path, line: error.linePos?.[0]?.line, message: `YAML: ${error.message.split('\n')[0]}; this document was skipped` });
       continue;
     }
     const top = doc.contents;

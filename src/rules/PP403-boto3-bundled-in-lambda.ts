@@ -9,8 +9,11 @@ import { describeFunction, lambdaView } from '../deploy/lambda.js';
 
 const SDK = ['boto3', 'botocore'];
 
-/** Dependencies that require botocore themselves: with one of them, botocore is packaged anyway. */
-const REQUIRE_BOTOCORE = ['aws-xray-sdk', 'aiobotocore', 's3fs', 'strands-agents', 'awswrangler'];
+/** Dependencies that require botocore themselves (directly or through boto3): with one of them, botocore is packaged anyway. */
+const REQUIRE_BOTOCORE = [
+  'aws-xray-sdk', 'aiobotocore', 's3fs', 'strands-agents', 'awswrangler',
+  'aws-secretsmanager-caching', 'aurora-dsql-python-connector', 'aws-durable-execution-sdk-python',
+];
 
 /** The manifests Lambda packagers read from a code directory (sam build, serverless-python-requirements, the CDK's PythonFunction). */
 const PACKAGED_MANIFEST = /^(requirements.*\.txt|pyproject\.toml|Pipfile)$/;
@@ -24,7 +27,7 @@ export const rule: Rule<Record<string, never>> = {
   precision: 'high',
   docs: {
     language: 'text',
-    what: `\`boto3\` or \`botocore\` among the dependencies that the Lambda packager installs from a function's code directory — the SAM \`CodeUri\`, the Serverless service (or \`module\`) directory, the CDK asset directory, the Zappa or Chalice project: \`requirements*.txt\`, \`pyproject.toml\` (\`[project].dependencies\` and Poetry's \`[tool.poetry.dependencies]\`) and \`Pipfile\` (\`[packages]\`) — reported at the line of the entry. When another dependency of the same manifest requires botocore anyway (\`aws-xray-sdk\`, \`aiobotocore\`, \`s3fs\`, \`strands-agents\`, \`awswrangler\`), the message says that removing boto3 saves little.`,
+    what: `\`boto3\` or \`botocore\` among the dependencies that the Lambda packager installs from a function's code directory — the SAM \`CodeUri\`, the Serverless service (or \`module\`) directory, the CDK asset directory, the Zappa or Chalice project: \`requirements*.txt\`, \`pyproject.toml\` (\`[project].dependencies\` and Poetry's \`[tool.poetry.dependencies]\`) and \`Pipfile\` (\`[packages]\`) — reported at the line of the entry. When another dependency of the same manifest requires botocore anyway (\`aws-xray-sdk\`, \`aiobotocore\`, \`s3fs\`, \`strands-agents\`, \`awswrangler\`, \`aws-secretsmanager-caching\`, \`aurora-dsql-python-connector\`, \`aws-durable-execution-sdk-python\`), the message says that removing boto3 saves little.`,
     why: `The Python Lambda runtime already provides boto3. The Classmethod Lambda tuning talk: bundling it in the deployment package made the first invocation take **4,000 ms instead of 1,547 ms**; trimming botocore's data folder from 44 MB to 968 KB only brought it to 3,807 ms.`,
     fix: `Remove \`boto3\`/\`botocore\` from the function's manifest (keep them in a development requirements file for tests). If you need a newer SDK than the runtime's, keep it and suppress this finding (\`# pylint-perf: disable=PP403\` on the line), or ship it in a layer.`,
     bad: `# functions/orders/requirements.txt
@@ -59,7 +62,7 @@ pydantic==2.10.4`,
             path: manifest.path,
             range,
             message: needsBotocore
-              ? `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, although the Python runtime already provides it; but removing ${name} saves little: \`${needsBotocore}\` requires botocore anyway, so botocore${name === 'boto3' ? ', most of the weight,' : ''} stays in the package`
+              ? `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, although the Python runtime already provides it; but ${name === 'boto3' ? `removing boto3 saves little: \`${needsBotocore}\` requires botocore anyway, and botocore is most of the weight` : `removing botocore from this manifest saves nothing: \`${needsBotocore}\` requires it anyway`}`
               : `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, but the Python runtime already provides it: bundling made the first invocation take 4,000 ms instead of 1,547 ms (the Classmethod Lambda tuning talk). Remove it from this manifest unless you need a newer SDK`,
             related: fn.descriptor ? [{ ...fn.descriptor, message: 'the Lambda function is declared here' }] : undefined,
           });
