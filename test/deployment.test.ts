@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { serverCommandsInShell } from '../src/deploy/command.js';
+import { contextPathsOf, manifestsInstalled } from '../src/deploy/installs.js';
 import { parseArguments } from '../src/deploy/options.js';
 import { readDeployment } from '../src/deploy/read.js';
 import { cli, tempProject, tempDir } from './helpers.js';
@@ -50,6 +51,38 @@ describe('server commands in shell text', () => {
     const [c] = serverCommandsInShell('cd src && export A=1 && B=2 gunicorn app:app', { environment: {} });
     expect(c.workingDirectory).toBe('src');
     expect(c.environment).toMatchObject({ A: { known: true, value: '1' }, B: { known: true, value: '2' } });
+  });
+});
+
+describe('dependency manifests a command installs', () => {
+  it.each([
+    ['pip install --no-cache-dir -r requirements.txt', '/app', ['/app/requirements.txt']],
+    ['python3 -m pip install --prefix=/install --requirement=/tmp/r.txt', '/', ['/tmp/r.txt']],
+    ['pip install -r base.txt -c constraints.txt -rdev.txt', '/app', ['/app/base.txt', '/app/dev.txt']],
+    ['uv pip install --system -r requirements.txt', '/srv', ['/srv/requirements.txt']],
+    ['uv pip sync requirements.lock', '/srv', ['/srv/requirements.lock']],
+    ['cd /code && pip install -e .[dev]', '/', ['/code/pyproject.toml']],
+    ['pip install --target /asset boto3 ./lib', '/app', ['/app/lib/pyproject.toml']],
+    ['poetry install --no-root --only main', '/app', ['/app/pyproject.toml']],
+    ['poetry -C api export -f requirements.txt -o r.txt', '/app', ['/app/api/pyproject.toml']],
+    ['uv sync --frozen --project /srv/api', '/', ['/srv/api/pyproject.toml']],
+    ['pipenv install --system --deploy', '/app', ['/app/Pipfile']],
+    ['sh -c "pip install -r requirements.txt && python worker.py"', '/srv', ['/srv/requirements.txt']],
+    ['pip install boto3 && poetry run pytest && uv run app.py', '/app', []],
+  ])('%s', (command, cwd, expected) => {
+    expect(manifestsInstalled(command, cwd)).toEqual(expected);
+  });
+
+  it('maps image paths back to the build context through COPY, globs and directories', () => {
+    const copies = [
+      { sources: ['requirements*.txt'], destination: '/app' },
+      { sources: ['api/'], destination: '/srv/api' },
+      { sources: ['.'], destination: '/code' },
+    ];
+    expect(contextPathsOf('/app/requirements-web.txt', copies)).toEqual(['requirements-web.txt']);
+    expect(contextPathsOf('/srv/api/pyproject.toml', copies)).toEqual(['api/pyproject.toml']);
+    expect(contextPathsOf('/code/jobs/requirements.txt', copies)).toEqual(['jobs/requirements.txt']);
+    expect(contextPathsOf('/elsewhere/requirements.txt', copies)).toEqual([]);
   });
 });
 
@@ -216,6 +249,87 @@ describe('the deployment rules through the CLI', () => {
     const [d] = JSON.parse(r.stdout) as { message: string; related: { path: string; line: number }[] }[];
     expect(d.message).toMatch(/`keep_alive` in its config file is not a gunicorn setting/);
     expect(d.related[0]).toMatchObject({ path: 'gunicorn.conf.py', line: 2 });
+  });
+
+  it('Helm chart templates are Go templates, not YAML: no notices', async () => {
+    const dir = tempProject({
+      'deploy/helm/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\n',
+      'deploy/helm/api/values.yaml': 'replicaCount: 2\nimage:\n  repository: example/api\n  tag: ""\nautoscaling:\n  enabled: false\n',
+      'deploy/helm/api/templates/_helpers.tpl': '{{- define "api.fullname" -}}\n{{ .Release.Name }}-api\n{{- end }}\n',
+      'deploy/helm/api/templates/deployment.yaml': [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata:',
+        '  name: {{ include "api.fullname" . }}',
+        '  labels:',
+        '    {{- include "api.labels" . | nindent 4 }}',
+        'spec:',
+        '  {{- if not .Values.autoscaling.enabled }}',
+        '  replicas: {{ .Values.replicaCount }}',
+        '  {{- end }}',
+        '  template:',
+        '    spec:',
+        '      containers:',
+        '        - name: api',
+        '          image: "{{ .Values.image.repository }}:{{ .Values.image.tag | default .Chart.AppVersion }}"',
+        '          command: ["gunicorn", "app:app"]',
+        '',
+      ].join('\n'),
+      'deploy/helm/api/templates/nested/service.yaml': 'apiVersion: v1\nkind: Service\nspec:\n  {{- with .Values.service }}\n  type: {{ .type }}\n  {{- end }}\n',
+      // Set aside by the chart's authors, still Go templates.
+      'deploy/helm/api/templates_disabled/hpa.yaml': 'apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nspec:\n  {{- if .Values.autoscaling.enabled }}\n  minReplicas: {{ .Values.autoscaling.min }}\n  {{- end }}\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    expect(r.stderr).toBe('');
+  });
+
+  it('YAML that is not a deployment file by name is not reported when it does not parse', async () => {
+    const dir = tempProject({
+      'config/app.yaml': 'database:\n  url: [unclosed\n  pool: {size: 5\n',
+      '.github/workflows/ci.yml': 'on: push\njobs:\n  test:\n    steps:\n      - run: echo {{ matrix.x }}\n      bad: : :\n',
+      'mkdocs.yml': 'site_name: x\nmarkdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:material.extensions.emoji.twemoji\n',
+      'openapi.yaml': 'openapi: 3.0.0\npaths:\n  /x:\n    get: {responses: {200: {description: "ok"}\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    expect(r.stderr).toBe('');
+  });
+
+  it('YAML named as a deployment file is still reported when it does not parse', async () => {
+    const dir = tempProject({
+      'docker-compose.yml': 'services:\n  a: [unclosed\n',
+      'template.yaml': 'Resources:\n  Fn: {Type: AWS::Serverless::Function\n',
+      'k8s/api.yaml': 'kind: Deployment\nspec: [unclosed\n',
+      // CloudFormation dynamic references look like templates but are quoted YAML strings.
+      'stack/template.yaml': "Resources:\n  Db:\n    Properties:\n      MasterUserPassword: '{{resolve:secretsmanager:Db:SecretString:password}}'\n      Tags: [\n      {Key: a, Value: b}]\n",
+      'deploy/helm/api/Chart.yaml': 'apiVersion: v2\nname: [api\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    const noticed = [...r.stderr.matchAll(/^(.+?)(?::\d+)?: notice \[unparsable\] YAML: /gm)].map((m) => m[1]);
+    expect(noticed.sort()).toEqual(['deploy/helm/api/Chart.yaml', 'docker-compose.yml', 'k8s/api.yaml', 'stack/template.yaml', 'template.yaml']);
+  });
+
+  it('PP403 says when another dependency requires botocore anyway', async () => {
+    const dir = tempProject({
+      'pylint-perf.json': JSON.stringify({ select: ['PP403'] }),
+      'template.yaml': 'Resources:\n  Traced:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: traced/, Handler: app.handler, Runtime: python3.12}\n  Plain:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: plain/, Handler: app.handler, Runtime: python3.12}\n',
+      'traced/app.py': 'def handler(event, context):\n    return event\n',
+      'traced/requirements.txt': 'aws-xray-sdk==2.14.0\nboto3==1.35.90\n',
+      'plain/app.py': 'def handler(event, context):\n    return event\n',
+      'plain/requirements.txt': 'boto3==1.35.90\n',
+      'template-cached.yaml': 'Resources:\n  Cached:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: cached/, Handler: app.handler, Runtime: python3.12}\n',
+      'cached/app.py': 'def handler(event, context):\n    return event\n',
+      'cached/requirements.txt': 'boto3\naws_secretsmanager_caching\n',
+    });
+    const r = await cli(['check', '.', '--format', 'json'], dir);
+    const found = JSON.parse(r.stdout) as { path: string; line: number; severity: string; message: string }[];
+    expect(found.map((d) => [d.path, d.line, d.severity])).toEqual([
+      ['cached/requirements.txt', 1, 'info'],
+      ['plain/requirements.txt', 1, 'info'],
+      ['traced/requirements.txt', 2, 'info'],
+    ]);
+    expect(found[0].message).toMatch(/saves little: `aws-secretsmanager-caching` requires botocore anyway/);
+    expect(found[1].message).not.toMatch(/saves little/);
+    expect(found[2].message).toMatch(/removing boto3 saves little: `aws-xray-sdk` requires botocore anyway/);
   });
 
   it('a target that cannot be resolved, without dependencies, is not reported', async () => {

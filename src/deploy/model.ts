@@ -108,14 +108,30 @@ export interface LambdaDescriptor {
   moduleOnly?: boolean;
 }
 
+/** A dependency manifest; names are PEP 503 normalised (`aws-xray-sdk`). */
+export interface DependencyManifest {
+  path: string;
+  /** Every dependency it names, in any group (extras and development groups included). */
+  names: string[];
+  /**
+   * What installing it installs: every requirement line, `[project].dependencies` and Poetry's
+   * main dependencies (not optional ones), Pipfile `[packages]`, `install_requires`.
+   */
+  installs: string[];
+  /** The line naming each dependency (in the table it is installed from, for TOML). */
+  ranges: Record<string, SourceRange>;
+  /** Dockerfiles (not Lambda images) and compose services that install this manifest. */
+  installedBy: SourceLocation[];
+}
+
 export interface DeploymentModel {
   invocations: ServerInvocation[];
   dockerStages: DockerStage[];
   services: ServiceEnvironment[];
   /** Top-level nginx configuration files (not included by another), with includes expanded in place. */
   nginx: { path: string; directives: NginxDirective[] }[];
-  /** Dependency names per manifest file (requirements*.txt, pyproject.toml), lower-case. */
-  dependencies: { path: string; names: string[]; ranges: Record<string, SourceRange> }[];
+  /** Dependency manifests (requirements*.txt, pyproject.toml, Pipfile, setup.cfg). */
+  dependencies: DependencyManifest[];
   lambdaDescriptors: LambdaDescriptor[];
   /** Directories holding a `.chalice/config.json` (Chalice apps). */
   chaliceApps: string[];

@@ -12,7 +12,8 @@ import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type N
 import type { Notice } from '../engine/diagnostics.js';
 import type { DeploymentFileKind } from '../engine/discover.js';
 import { scanWords, shellWords, type CommandContext, type ServerCommand, type Word } from './command.js';
-import { known, type DeploymentModel, type DeployValue, type DockerStage, type LambdaDescriptor, type NginxDirective, type ServerInvocation, type ServiceEnvironment } from './model.js';
+import { contextPathsOf, manifestsInstalled, type ContainerCopy } from './installs.js';
+import { known, type DeploymentModel, type DeployValue, type DockerStage, type LambdaDescriptor, type NginxDirective, type ServerInvocation, type ServiceEnvironment, type SourceLocation } from './model.js';
 import { lambdaDescriptors } from './lambda-descriptors.js';
 import { looksLikeNginx, parseNginx } from './nginx.js';
 import { parseCommand } from './options.js';
@@ -26,18 +27,24 @@ export interface DeploymentSource {
 
 const MAX_INCLUDE_DEPTH = 16;
 
-export function readDeployment(files: readonly DeploymentSource[]): { model: DeploymentModel; notices: Notice[] } {
+/** `root`: the project root, which folder names (`k8s/`, `deploy/`) are read below; by default the files' common directory. */
+export function readDeployment(files: readonly DeploymentSource[], root = commonDirectory(files.map((f) => f.path))): { model: DeploymentModel; notices: Notice[] } {
   const model: DeploymentModel = { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] };
   const notices: Notice[] = [];
   const nginxFiles = new Map<string, NginxDirective[]>();
   const dockerfileInvocations = new Map<string, ServerInvocation[]>();
   const dockerfileStage = new Map<string, DockerStage & { workingDirectory?: string }>();
-  const composeServices: (ServiceEnvironment & { hasCommand: boolean })[] = [];
+  const dockerfileInstalls = new Map<string, DockerfileInstall[]>();
+  const composeServices: (ServiceEnvironment & { hasCommand: boolean; buildContext?: string })[] = [];
+  const composeInstalls: { manifest: string; location: SourceLocation }[] = [];
+  const manifestTables = new Map<string, Record<string, string>>();
+  const chartRoots = new Set(files.filter((f) => /^chart\.ya?ml$/i.test(path.basename(f.path))).map((f) => path.dirname(f.path)));
   for (const file of files) {
     try {
       switch (file.kind) {
         case 'dockerfile': {
-          const { invocations, stages } = readDockerfile(file);
+          const { invocations, stages, installs } = readDockerfile(file);
+          dockerfileInstalls.set(file.path, installs);
           model.invocations.push(...invocations);
           model.dockerStages.push(...stages);
           dockerfileInvocations.set(file.path, invocations);
@@ -62,10 +69,13 @@ export function readDeployment(files: readonly DeploymentSource[]): { model: Dep
         }
         case 'compose':
         case 'yaml': {
-          const out = readYaml(file, notices);
+          // Helm chart templates are Go templates: YAML only once Helm renders them.
+          if (isChartTemplate(file.path, chartRoots)) break;
+          const out = readYaml(file, notices, namedAsDeployment(file, root, chartRoots));
           model.lambdaDescriptors.push(...out.lambdas);
           model.invocations.push(...out.invocations);
           composeServices.push(...out.services);
+          composeInstalls.push(...out.installs);
           break;
         }
         case 'procfile':
@@ -84,16 +94,23 @@ export function readDeployment(files: readonly DeploymentSource[]): { model: Dep
             if (parsed.problem) notices.push({ kind: 'unparsable', path: file.path, line: parsed.problem.line, message: `nginx configuration: ${parsed.problem.message}; read up to there` });
           } else model.invocations.push(...readUnitFile(file));
           break;
-        case 'requirements':
-          model.dependencies.push({ path: file.path, names: requirementNames(file.text), ranges: {} });
+        case 'requirements': {
+          const names = requirementNames(file.text);
+          model.dependencies.push({ path: file.path, names, installs: names, ranges: {}, installedBy: [] });
           break;
+        }
         case 'pyproject':
-        case 'pipfile':
-          model.dependencies.push({ path: file.path, names: tomlDependencyNames(file, notices), ranges: {} });
+        case 'pipfile': {
+          const { names, installs, tables } = tomlDependencies(file, notices);
+          manifestTables.set(file.path, tables);
+          model.dependencies.push({ path: file.path, names, installs, ranges: {}, installedBy: [] });
           break;
-        case 'setup-cfg':
-          model.dependencies.push({ path: file.path, names: setupCfgNames(file.text), ranges: {} });
+        }
+        case 'setup-cfg': {
+          const names = setupCfgNames(file.text);
+          model.dependencies.push({ path: file.path, names, installs: names, ranges: {}, installedBy: [] });
           break;
+        }
         default:
           break;
       }
@@ -121,20 +138,45 @@ export function readDeployment(files: readonly DeploymentSource[]): { model: Dep
       invocation.image = stage.image;
     } else delete invocation.image;
   }
-  // The line that names each dependency, for reports that point at it.
+  // The line that names each dependency, for reports that point at it: in TOML, from the header of
+  // the table it is installed from; never in a comment.
   const texts = new Map(files.map((f) => [f.path, f.text]));
   for (const d of model.dependencies) {
     const lines = (texts.get(d.path) ?? '').split('\n');
+    const tables = manifestTables.get(d.path) ?? {};
     for (const name of d.names) {
       const pattern = new RegExp(`(^|[\\s"'\\[])(${name.replace(/-/g, '[-_.]')})(?![A-Za-z0-9_-])`, 'i');
-      for (let i = 0; i < lines.length && !d.ranges[name]; i++) {
-        const m = pattern.exec(lines[i]);
-        if (!m || lines[i].trimStart().startsWith('#')) continue;
+      const table = tables[name] ? new RegExp(`^\\s*\\[\\s*${tables[name].replace(/\./g, '\\.')}\\s*\\]`) : undefined;
+      const from = table ? Math.max(0, lines.findIndex((l) => table.test(l))) : 0;
+      for (let i = from; i < lines.length && !d.ranges[name]; i++) {
+        const m = pattern.exec(lines[i].replace(/(^|\s)#.*$/, ''));
+        if (!m) continue;
         const column = m.index + m[1].length + 1;
         d.ranges[name] = { line: i + 1, column, endLine: i + 1, endColumn: column + m[2].length };
       }
     }
   }
+  // Who else installs each manifest: Dockerfiles (paths relative to the build contexts they are
+  // built from: their own directory, compose `build.context`, else the nearest folder above where
+  // the file exists, as `docker build -f docker/Dockerfile .` does) and compose services' commands.
+  const installers = new Map<string, Map<string, SourceLocation>>();
+  const installedBy = (manifest: string, location: SourceLocation): void => {
+    const at = installers.get(manifest) ?? new Map<string, SourceLocation>();
+    at.set(`${location.path}:${location.range.line}`, location);
+    installers.set(manifest, at);
+  };
+  const manifests = new Set(model.dependencies.map((d) => d.path));
+  for (const [dockerfile, installs] of dockerfileInstalls) {
+    const contexts = [path.dirname(dockerfile), ...composeServices.filter((s) => s.dockerfile === dockerfile && s.buildContext).map((s) => s.buildContext!)];
+    for (const install of installs) {
+      const within = (context: string): string[] => install.candidates.map((c) => path.resolve(context, c)).filter((m) => manifests.has(m));
+      let found = contexts.flatMap(within);
+      for (let dir = path.dirname(contexts[0]); found.length === 0 && dir !== path.dirname(dir) && !path.relative(root, dir).startsWith('..'); dir = path.dirname(dir)) found = within(dir);
+      for (const manifest of found) installedBy(manifest, install.location);
+    }
+  }
+  for (const install of composeInstalls) installedBy(install.manifest, install.location);
+  for (const d of model.dependencies) d.installedBy = [...(installers.get(d.path)?.values() ?? [])];
   model.nginx = expandNginx(nginxFiles, notices);
   return { model, notices };
 }
@@ -179,7 +221,35 @@ function toInvocation(command: ServerCommand, location: ServerInvocation['locati
 // ---------------------------------------------------------------------------------------------
 // Dockerfile
 
-function readDockerfile(file: DeploymentSource): { invocations: ServerInvocation[]; stages: (DockerStage & { workingDirectory?: string })[] } {
+/** A RUN that installs a dependency manifest: the build-context paths the installed file may come from. */
+interface DockerfileInstall {
+  candidates: string[];
+  location: SourceLocation;
+}
+
+/** Base images (and runtime interface clients) of Lambda container images: their installs are the function's own. */
+const LAMBDA_IMAGE = /(^|\/)lambda\/python|aws-lambda-python|lambda-python|sam\/build-python/i;
+
+function flagsOf(instruction: Instruction): { name: string; value: string }[] {
+  const flags = (instruction as unknown as { getFlags?(): { getName(): string; getValue(): string | null }[] }).getFlags?.() ?? [];
+  return flags.map((f) => ({ name: f.getName().toLowerCase(), value: f.getValue() ?? '' }));
+}
+
+/** Exec-form (`["a", "b"]`) or shell-form words of an instruction's arguments. */
+function argumentWords(instruction: Instruction): string[] {
+  const raw = (instruction.getRawArgumentsContent() ?? '').trim();
+  if (raw.startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(raw);
+      if (Array.isArray(parsed) && parsed.every((w) => typeof w === 'string')) return parsed;
+    } catch {
+      // not JSON: shell form
+    }
+  }
+  return instruction.getArguments().map((a) => a.getValue());
+}
+
+function readDockerfile(file: DeploymentSource): { invocations: ServerInvocation[]; stages: (DockerStage & { workingDirectory?: string })[]; installs: DockerfileInstall[] } {
   const lines = new LineIndex(file.text);
   const dockerfile = DockerfileParser.parse(file.text);
   interface Stage {
@@ -187,7 +257,10 @@ function readDockerfile(file: DeploymentSource): { invocations: ServerInvocation
     cmd?: Instruction;
     entrypoint?: Instruction;
     installsPypy?: boolean;
+    /** COPY/ADD from the build context so far (inherited by a stage built FROM this one). */
+    copies: ContainerCopy[];
   }
+  const installs: DockerfileInstall[] = [];
   const stages: Stage[] = [];
   const byName = new Map<string, Stage>();
   let current: Stage | undefined;
@@ -216,6 +289,7 @@ function readDockerfile(file: DeploymentSource): { invocations: ServerInvocation
         cmd: parent?.cmd,
         entrypoint: parent?.entrypoint,
         installsPypy: parent?.installsPypy,
+        copies: parent ? [...parent.copies] : [],
       };
       if (name) {
         stage.stage.name = name;
@@ -238,9 +312,36 @@ function readDockerfile(file: DeploymentSource): { invocations: ServerInvocation
         current.stage.workingDirectory = current.stage.workingDirectory && !dir.startsWith('/') ? path.posix.join(current.stage.workingDirectory, dir) : dir;
         break;
       }
-      case 'RUN':
+      case 'RUN': {
         if (/\bpypy3?\b/.test(raw) && /\b(apt-get|apt|apk|yum|dnf|conda|mamba|micromamba)\b[^\n]*\binstall\b/.test(raw)) current.installsPypy = true;
+        const workingDirectory = path.posix.resolve('/', current.stage.workingDirectory ?? '/');
+        // `--mount=type=bind,source=pyproject.toml,target=pyproject.toml`: the build context, for this RUN only.
+        const mounts: ContainerCopy[] = [];
+        for (const flag of flagsOf(instruction)) {
+          if (flag.name !== 'mount') continue;
+          const options: Record<string, string> = {};
+          for (const option of flag.value.split(',')) {
+            const eq = option.indexOf('=');
+            options[eq < 0 ? option : option.slice(0, eq)] = eq < 0 ? 'true' : option.slice(eq + 1);
+          }
+          const target = options.target ?? options.dst ?? options.destination;
+          if ((options.type ?? 'bind') !== 'bind' || options.from || !target) continue;
+          mounts.push({ sources: [options.source ?? options.src ?? '.'], destination: path.posix.resolve(workingDirectory, target) });
+        }
+        for (const installed of manifestsInstalled(raw.startsWith('[') ? argumentWords(instruction) : raw, workingDirectory)) {
+          const candidates = contextPathsOf(installed, [...mounts, ...current.copies]);
+          if (candidates.length > 0) installs.push({ candidates, location: { path: file.path, range: lines.range(start, end) } });
+        }
         break;
+      }
+      case 'COPY':
+      case 'ADD': {
+        if (flagsOf(instruction).some((f) => f.name === 'from')) break; // from another stage or image
+        const words = argumentWords(instruction);
+        const destination = words.length >= 2 ? expandEnv(words[words.length - 1], current.stage.environment) : undefined;
+        if (destination?.known) current.copies.push({ sources: words.slice(0, -1), destination: path.posix.resolve('/', current.stage.workingDirectory ?? '/', destination.value) });
+        break;
+      }
       case 'CMD':
         current.cmd = instruction;
         break;
@@ -287,7 +388,8 @@ function readDockerfile(file: DeploymentSource): { invocations: ServerInvocation
       invocations.push(...invocationsFrom(wordsOf(final.cmd).words, context, { ...where, ...spans(final.cmd) }).invocations);
     }
   }
-  return { invocations, stages: stages.map((s) => s.stage) };
+  const lambdaImage = final !== undefined && (LAMBDA_IMAGE.test(final.stage.image) || /\bawslambdaric\b/.test(final.stage.command ?? ''));
+  return { invocations, stages: stages.map((s) => s.stage), installs: lambdaImage ? [] : installs };
 }
 
 /** `$VAR` / `${VAR}` in an ENV value, from the stage's earlier ENV; unknown when not set there. */
@@ -306,18 +408,56 @@ function expandEnv(value: string, environment: Record<string, DeployValue>): Dep
 // ---------------------------------------------------------------------------------------------
 // YAML: compose files and Kubernetes manifests
 
-function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: ServerInvocation[]; services: (ServiceEnvironment & { hasCommand: boolean })[]; lambdas: LambdaDescriptor[] } {
+/** A file under the `templates/` folder of a Helm chart (a directory with a `Chart.yaml`). */
+function isChartTemplate(file: string, chartRoots: ReadonlySet<string>): boolean {
+  for (let dir = path.dirname(file); path.dirname(dir) !== dir; dir = path.dirname(dir)) {
+    if (path.basename(dir) === 'templates' && chartRoots.has(path.dirname(dir))) return true;
+  }
+  return false;
+}
+
+const DEPLOYMENT_YAML_NAME = /^((.*[._-])?template|serverless([._-][\w.-]+)?)\.ya?ml$/i;
+const DEPLOYMENT_FOLDERS = new Set(['kubernetes', 'k8s', 'kube', 'deploy', 'deployment', 'deployments', 'manifests', 'helm', 'charts', 'cloudformation', 'cfn']);
+
+/**
+ * Whether the name or folder of a YAML file says it is a deployment file the rules read: compose
+ * files, SAM/CloudFormation templates, `serverless.yml`, a Helm chart's own files, anything under
+ * a `k8s/`, `kubernetes/`, `deploy/`... folder. Only those are worth a notice when they do not
+ * parse; any other YAML (CI workflows, mkdocs.yml, OpenAPI documents, application settings) is
+ * read for what its content shows and otherwise left alone.
+ */
+function namedAsDeployment(file: DeploymentSource, root: string, chartRoots: ReadonlySet<string>): boolean {
+  if (file.kind === 'compose' || DEPLOYMENT_YAML_NAME.test(path.basename(file.path)) || chartRoots.has(path.dirname(file.path))) return true;
+  const folders = path.relative(root, path.dirname(file.path)).split(path.sep);
+  return !folders.includes('..') && folders.some((folder) => DEPLOYMENT_FOLDERS.has(folder.toLowerCase()));
+}
+
+function commonDirectory(files: readonly string[]): string {
+  if (files.length === 0) return path.sep;
+  let common = path.dirname(files[0]);
+  for (const file of files) while (path.relative(common, file).startsWith('..')) common = path.dirname(common);
+  return common;
+}
+
+function readYaml(
+  file: DeploymentSource,
+  notices: Notice[],
+  reportUnparsable: boolean,
+): { invocations: ServerInvocation[]; services: (ServiceEnvironment & { hasCommand: boolean; buildContext?: string })[]; lambdas: LambdaDescriptor[]; installs: { manifest: string; location: SourceLocation }[] } {
   const lambdas: LambdaDescriptor[] = [];
   const lineCounter = new LineCounter();
   const lines = new LineIndex(file.text);
   const invocations: ServerInvocation[] = [];
-  const services: (ServiceEnvironment & { hasCommand: boolean })[] = [];
+  const services: (ServiceEnvironment & { hasCommand: boolean; buildContext?: string })[] = [];
+  const installs: { manifest: string; location: SourceLocation }[] = [];
   const parsed = parseAllDocuments(file.text, { lineCounter, strict: false, uniqueKeys: false, prettyErrors: false });
   const docs = Array.isArray(parsed) ? parsed : [];
   for (const doc of docs) {
     const error = doc.errors[0];
     if (error) {
-      notices.push({ kind: 'unparsable', path: file.path, line: error.linePos?.[0]?.line, message: `YAML: ${error.message.split('\n')[0]}; this document was skipped` });
+      // A template (Helm outside `templates/`, Jinja, cookiecutter) is not broken YAML: `{{- if ... }}` or
+      // `{% ... %}` as a line, `key: {{ .Values.x }}` unquoted (CloudFormation's quoted '{{resolve:...}}' is YAML).
+      if (reportUnparsable && !/^\s*(-\s+)?\{[{%]|:\s+\{[{%]/m.test(file.text)) notices.push({ kind: 'unparsable', path: file.path, line: error.linePos?.[0]?.line, message: `YAML: ${error.message.split('\n')[0]}; this document was skipped` });
       continue;
     }
     const top = doc.contents;
@@ -340,10 +480,12 @@ function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: Ser
         const environment = yamlEnvironment(service.get('environment', true) as YamlNode | undefined);
         const build = service.get('build', true) as YamlNode | undefined;
         let dockerfile: string | undefined;
+        let buildContext: string | undefined;
         if (isScalar(build) || isMap(build)) {
           const context = isScalar(build) ? String(build.value) : String((build.get('context') as string | undefined) ?? '.');
           const name = isMap(build) ? String((build.get('dockerfile') as string | undefined) ?? 'Dockerfile') : 'Dockerfile';
           dockerfile = path.resolve(path.dirname(file.path), context, name);
+          buildContext = path.resolve(path.dirname(file.path), context);
         }
         const image = service.get('image') as string | undefined;
         const command = service.get('command', true) as YamlNode | undefined;
@@ -362,8 +504,14 @@ function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: Ser
             image: dockerfile ? `build:${dockerfile}` : image !== undefined ? String(image) : undefined,
           });
           invocations.push(...found.invocations);
+          // `pip install -r requirements.txt && ...` on a project folder mounted as a volume.
+          for (const installed of manifestsInstalled(words, workingDir ? String(workingDir) : '/')) {
+            for (const manifest of volumeSources(installed, service.get('volumes', true) as YamlNode | undefined, path.dirname(file.path))) {
+              installs.push({ manifest, location: { path: file.path, range: lines.range(spanNode.range[0], (command ?? entrypoint)!.range![1]) } });
+            }
+          }
         }
-        services.push({ path: file.path, dockerfile, image: image !== undefined ? String(image) : undefined, environment, hasCommand: words.length > 0 });
+        services.push({ path: file.path, dockerfile, buildContext, image: image !== undefined ? String(image) : undefined, environment, hasCommand: words.length > 0 });
       }
       continue;
     }
@@ -390,7 +538,24 @@ function readYaml(file: DeploymentSource, notices: Notice[]): { invocations: Ser
       );
     });
   }
-  return { invocations, services, lambdas };
+  return { invocations, services, lambdas, installs };
+}
+
+/** The project files a path inside a compose container comes from, through its bind-mounted `volumes`. */
+function volumeSources(file: string, volumes: YamlNode | undefined, composeDirectory: string): string[] {
+  if (!isSeq(volumes)) return [];
+  const out: string[] = [];
+  for (const volume of volumes.items) {
+    let source: unknown;
+    let target: unknown;
+    if (isScalar(volume)) [source, target] = String(volume.value).split(':');
+    else if (isMap(volume) && (volume.get('type') ?? 'bind') === 'bind') [source, target] = [volume.get('source'), volume.get('target')];
+    // Named volumes are not project files; only paths (`./src`, `/abs`) are.
+    if (typeof source !== 'string' || typeof target !== 'string' || !/^[./]/.test(source)) continue;
+    const mount = path.posix.resolve('/', target);
+    if (file === mount || file.startsWith(mount === '/' ? '/' : `${mount}/`)) out.push(path.resolve(composeDirectory, source, path.posix.relative(mount, file)));
+  }
+  return out;
 }
 
 function visitContainers(node: unknown, depth: number, visit: (container: YAMLMap) => void): void {
@@ -553,32 +718,47 @@ export function requirementNames(text: string): string[] {
   return names;
 }
 
-function tomlDependencyNames(file: DeploymentSource, notices: Notice[]): string[] {
+/**
+ * pyproject.toml and Pipfile: every dependency named, those an install of the project installs
+ * (`[project].dependencies`, Poetry's non-optional main dependencies, Pipfile `[packages]`), and the
+ * table each of those is listed in.
+ */
+function tomlDependencies(file: DeploymentSource, notices: Notice[]): { names: string[]; installs: string[]; tables: Record<string, string> } {
+  const names: string[] = [];
+  const installs: string[] = [];
+  const tables: Record<string, string> = {};
   let data: Record<string, unknown>;
   try {
     data = parseToml(file.text) as Record<string, unknown>;
   } catch (error) {
     notices.push({ kind: 'unparsable', path: file.path, message: `TOML: ${(error as Error).message.split('\n')[0]}; dependencies not read` });
-    return [];
+    return { names, installs, tables };
   }
-  const names: string[] = [];
-  const add = (spec: unknown): void => {
-    if (typeof spec === 'string') {
-      const n = requirementName(spec);
-      if (n) names.push(n);
+  const found = (name: string, installedFrom?: string): void => {
+    names.push(name);
+    if (installedFrom === undefined) return;
+    installs.push(name);
+    tables[name] ??= installedFrom;
+  };
+  const add = (spec: unknown, installedFrom?: string): void => {
+    const n = typeof spec === 'string' ? requirementName(spec) : undefined;
+    if (n) found(n, installedFrom);
+  };
+  const keys = (table: unknown, installedFrom: string): void => {
+    if (!table || typeof table !== 'object' || Array.isArray(table)) return;
+    for (const [k, v] of Object.entries(table)) {
+      const optional = typeof v === 'object' && v !== null && (v as Record<string, unknown>).optional === true;
+      if (k.toLowerCase() !== 'python') found(normaliseProjectName(k), optional ? undefined : installedFrom);
     }
   };
-  const keys = (table: unknown): void => {
-    if (table && typeof table === 'object' && !Array.isArray(table)) for (const k of Object.keys(table)) if (k.toLowerCase() !== 'python') names.push(normaliseProjectName(k));
-  };
   const project = data.project as Record<string, unknown> | undefined;
-  if (Array.isArray(project?.dependencies)) project.dependencies.forEach(add);
+  if (Array.isArray(project?.dependencies)) project.dependencies.forEach((spec) => add(spec, 'project'));
   const optional = project?.['optional-dependencies'];
-  if (optional && typeof optional === 'object') for (const list of Object.values(optional)) if (Array.isArray(list)) list.forEach(add);
+  if (optional && typeof optional === 'object') for (const list of Object.values(optional)) if (Array.isArray(list)) list.forEach((spec) => add(spec));
   const poetry = (data.tool as Record<string, Record<string, unknown>> | undefined)?.poetry;
-  keys(poetry?.dependencies);
-  keys(data.packages); // Pipfile
-  return names;
+  keys(poetry?.dependencies, 'tool.poetry.dependencies');
+  keys(data.packages, 'packages'); // Pipfile
+  return { names, installs, tables };
 }
 
 function setupCfgNames(text: string): string[] {

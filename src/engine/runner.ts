@@ -271,7 +271,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     }
     // The YAML, Dockerfile and shell parsers are loaded only when there are deployment files.
     const deployment = deploymentSources.length > 0
-      ? (await import('../deploy/read.js')).readDeployment(deploymentSources)
+      ? (await import('../deploy/read.js')).readDeployment(deploymentSources, root)
       : { model: { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] }, notices: [] };
     found.push(...deployment.notices.filter((n) => isTarget(n.path)));
 
