@@ -81,6 +81,12 @@ describe('fixtures', () => {
       const messages = items.map((d) => `${d.path}:${d.line}: ${d.code} ${d.message}`).join('\n');
       expect(actual, `findings were:\n${messages}\n${stderr}`).toEqual(expected);
       expect(stderr, 'fixture files must not produce notices').toBe('');
+      // What users read: every message is one or more sentences ending with a full stop, and
+      // cites the field reports by name, never by internal file names.
+      for (const d of items) {
+        expect(String(d.message), `${d.path}:${d.line} ${d.code}`).toMatch(/[^.]\.$/);
+        expect(String(d.message), `${d.path}:${d.line} ${d.code}`).not.toMatch(/\bseed\s*0\d\d\b/i);
+      }
     });
   }
 });

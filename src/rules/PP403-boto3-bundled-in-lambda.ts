@@ -63,8 +63,8 @@ pydantic==2.10.4`,
             path: manifest.path,
             range,
             message: needsBotocore
-              ? `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, although the Python runtime already provides it; but ${name === 'boto3' ? `removing boto3 saves little: \`${needsBotocore}\` requires botocore anyway, and botocore is most of the weight` : `removing botocore from this manifest saves nothing: \`${needsBotocore}\` requires it anyway`}`
-              : `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, but the Python runtime already provides it: bundling made the first invocation take 4,000 ms instead of 1,547 ms (the Classmethod Lambda tuning talk). Remove it from this manifest unless you need a newer SDK`,
+              ? `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, although the Python runtime already provides it; but ${name === 'boto3' ? `removing boto3 saves little: \`${needsBotocore}\` requires botocore anyway, and botocore is most of the weight` : `removing botocore from this manifest saves nothing: \`${needsBotocore}\` requires it anyway`}.`
+              : `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, but the Python runtime already provides it: bundling made the first invocation take 4,000 ms instead of 1,547 ms (the Classmethod Lambda tuning talk). Remove it from this manifest unless you need a newer SDK.`,
             related: fn.descriptor ? [{ ...fn.descriptor, message: 'the Lambda function is declared here' }] : undefined,
           });
         }
