@@ -7,10 +7,10 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { serverCommandsInShell } from '../src/deploy/command.js';
-import { contextPathsOf, manifestsInstalled } from '../src/deploy/installs.js';
-import { parseArguments } from '../src/deploy/options.js';
-import { readDeployment } from '../src/deploy/read.js';
+import { serverCommandsInShell } from '../src/read/deploy/command.js';
+import { contextPathsOf, manifestsInstalled } from '../src/read/deploy/installs.js';
+import { parseArguments } from '../src/read/deploy/options.js';
+import { readDeployment } from '../src/read/deploy/read.js';
 import { cli, tempProject, tempDir } from './helpers.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));

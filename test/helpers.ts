@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll } from 'vitest';
 import { main } from '../src/cli.js';
-import type { ModuleFacts } from '../src/engine/python/facts.js';
-import { PythonParser } from '../src/engine/python/parser.js';
+import type { ModuleFacts } from '../src/read/python/facts.js';
+import { PythonParser } from '../src/read/python/parser.js';
 
 let parser: PythonParser | undefined;
 

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
-import { deploymentFileKind } from '../src/engine/discover.js';
+import { deploymentFileKind } from '../src/read/discover.js';
 import { escapeData, escapeProperty } from '../src/reporters/github.js';
 import { cli, tempProject, tempDir } from './helpers.js';
 

@@ -4,11 +4,12 @@
  * worker threads giving the same output as one thread.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCheck } from '../src/engine/runner.js';
+import { codeFingerprint } from '../src/run/cache.js';
+import { runCheck } from '../src/run/runner.js';
 import { RULES } from '../src/rules/index.js';
 import { cli, tempProject } from './helpers.js';
 
@@ -63,8 +64,24 @@ describe('the cache', () => {
   });
 });
 
+describe('the engine fingerprint', () => {
+  it('covers every code file below the code root: a new folder, a new file or a move changes it', () => {
+    const root = tempProject({ 'cli.js': 'a', 'run/runner.js': 'b', 'rules/PP101.js': 'c', 'README.md': 'not code' });
+    const first = codeFingerprint(root);
+    expect(codeFingerprint(root)).toBe(first);
+    writeFileSync(path.join(root, 'README.md'), 'edited docs');
+    expect(codeFingerprint(root)).toBe(first);
+    mkdirSync(path.join(root, 'model'));
+    writeFileSync(path.join(root, 'model', 'project.js'), 'd');
+    const withNewFolder = codeFingerprint(root);
+    expect(withNewFolder).not.toBe(first);
+    renameSync(path.join(root, 'model', 'project.js'), path.join(root, 'run', 'project.js'));
+    expect(codeFingerprint(root)).not.toBe(withNewFolder);
+  });
+});
+
 describe('worker threads', () => {
-  const built = existsSync(path.join(REPO, 'dist', 'engine', 'extract-worker.js'));
+  const built = existsSync(path.join(REPO, 'dist', 'cli-main.js'));
   if (!built && process.env.CI) throw new Error('dist/ is missing: .ci/run builds it with npm ci');
   it.runIf(built)('give byte-for-byte the same JSON as one thread (the built CLI over all fixtures)', () => {
     const run = (workers: string) =>

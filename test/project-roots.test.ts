@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scanImports } from '../src/engine/importroots.js';
+import { scanImports } from '../src/model/importroots.js';
 import { cli, tempDir, tempProject } from './helpers.js';
 
 interface Item {

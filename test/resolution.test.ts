@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Project } from '../src/engine/project.js';
+import { Project } from '../src/model/project.js';
 import { callees, factsOf } from './helpers.js';
 
 describe('import resolution', () => {

@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PythonParser } from '../src/engine/python/parser.js';
-import { runCheck } from '../src/engine/runner.js';
-import { readSource } from '../src/engine/source.js';
+import { PythonParser } from '../src/read/python/parser.js';
+import { runCheck } from '../src/run/runner.js';
+import { readSource } from '../src/core/source.js';
 import { RULES } from '../src/rules/index.js';
 import { cli, tempProject } from './helpers.js';
 

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseImportTime } from '../src/engine/importtime.js';
+import { parseImportTime } from '../src/read/importtime.js';
 import { cli, tempProject } from './helpers.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIELD_REPORTS } from '../src/engine/field-reports.js';
-import { ruleMarkdown } from '../src/engine/rule.js';
+import { FIELD_REPORTS } from '../src/core/field-reports.js';
+import { ruleMarkdown } from '../src/core/rule-docs.js';
 import { ALL_DIAGNOSTIC_SOURCES, RULES } from '../src/rules/index.js';
 import { filesUnder } from '../src/tools/files.js';
 

@@ -10,7 +10,7 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { Diagnostic } from '../engine/diagnostics.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 
 const WHITESPACE = /\s+/g;
 

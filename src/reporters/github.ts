@@ -10,7 +10,7 @@
  */
 
 import path from 'node:path';
-import { NOTICE_KINDS, type Severity } from '../engine/diagnostics.js';
+import { NOTICE_KINDS, type Severity } from '../core/diagnostics.js';
 import type { Report } from './report.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };

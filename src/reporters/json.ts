@@ -6,7 +6,7 @@
  */
 
 import type { Report } from './report.js';
-import { displayPath } from './paths.js';
+import { displayPath } from '../core/paths.js';
 
 export function formatJson(report: Report): string {
   const items = report.diagnostics.map((d) => {

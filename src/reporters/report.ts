@@ -1,6 +1,6 @@
-import type { Diagnostic, Notice, Severity } from '../engine/diagnostics.js';
-import type { AnyRule } from '../engine/rule.js';
-import type { Provenance } from '../engine/vcs.js';
+import type { Diagnostic, Notice, Severity } from '../core/diagnostics.js';
+import type { RuleMetadata } from '../core/rule-docs.js';
+import type { Provenance } from '../core/vcs.js';
 
 /** Who produced the report, for formats that say so (SARIF `tool.driver`). */
 export interface ToolInfo {
@@ -9,7 +9,7 @@ export interface ToolInfo {
   /** The project's home page. */
   informationUri?: string;
   /** A stable URL of a rule's documentation page (pinned to this version), when there is one. */
-  ruleHelpUri?: (rule: AnyRule) => string | undefined;
+  ruleHelpUri?: (rule: RuleMetadata) => string | undefined;
 }
 
 /** Everything a reporter may print: decided by the engine, only formatted by reporters. */
@@ -19,7 +19,8 @@ export interface Report {
   filesChecked: number;
   suppressedCount: number;
   /** The rules that ran. */
-  rules: readonly AnyRule[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  rules: readonly RuleMetadata<any>[];
   /** Severities the configuration changed, by rule code. */
   configuredSeverity?: Readonly<Record<string, Severity>>;
   /** True when the run fails (exit 1). */

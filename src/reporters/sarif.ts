@@ -16,8 +16,8 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { NOTICE_KINDS, type Diagnostic, type NoticeKind, type RelatedLocation, type Severity, type SourceRange } from '../engine/diagnostics.js';
-import { ruleMarkdown, rulePlainText, type AnyRule } from '../engine/rule.js';
+import { NOTICE_KINDS, type Diagnostic, type NoticeKind, type RelatedLocation, type Severity, type SourceRange } from '../core/diagnostics.js';
+import { ruleMarkdown, rulePlainText, type RuleMetadata } from '../core/rule-docs.js';
 import { primaryLocationLineHashes } from './fingerprints.js';
 import type { Report } from './report.js';
 
@@ -92,7 +92,8 @@ class Locator {
   }
 }
 
-function descriptor(rule: AnyRule, report: Report): Sarif.ReportingDescriptor {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function descriptor(rule: RuleMetadata<any>, report: Report): Sarif.ReportingDescriptor {
   const d: Sarif.ReportingDescriptor = {
     id: rule.code,
     name: rule.name,

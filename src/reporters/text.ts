@@ -4,9 +4,9 @@
  */
 
 import pc from 'picocolors';
-import type { Severity } from '../engine/diagnostics.js';
+import type { Severity } from '../core/diagnostics.js';
 import type { Report } from './report.js';
-import { displayPath } from './paths.js';
+import { displayPath } from '../core/paths.js';
 
 export interface TextOptions {
   color: boolean;

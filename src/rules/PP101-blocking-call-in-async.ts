@@ -1,9 +1,9 @@
-import type { RelatedLocation, Severity, TextEdit } from '../engine/diagnostics.js';
-import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
-import type { Rule, RuleContext } from '../engine/rule.js';
-import { callGraph, propagate, type FunctionNode, type Reach } from '../engine/callgraph.js';
-import type { Project } from '../engine/project.js';
-import { isStdlibModule } from '../engine/python/stdlib.js';
+import type { RelatedLocation, Severity, TextEdit } from '../core/diagnostics.js';
+import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import type { Rule, RuleContext } from './rule.js';
+import { callGraph, propagate, type FunctionNode, type Reach } from '../model/callgraph.js';
+import type { Project } from '../model/project.js';
+import { isStdlibModule } from '../read/python/stdlib.js';
 
 /**
  * PP101 blocking-call-in-async: a blocking call evaluated on the event loop, i.e. lexically in an

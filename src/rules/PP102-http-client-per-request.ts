@@ -1,8 +1,8 @@
-import type { RelatedLocation } from '../engine/diagnostics.js';
-import { applicationModel } from '../engine/application.js';
-import type { Project } from '../engine/project.js';
-import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
-import type { Rule, RuleContext } from '../engine/rule.js';
+import type { RelatedLocation } from '../core/diagnostics.js';
+import { applicationModel } from '../model/application.js';
+import type { Project } from '../model/project.js';
+import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import type { Rule, RuleContext } from './rule.js';
 import { blockingEntry } from './PP101-blocking-call-in-async.js';
 
 /**

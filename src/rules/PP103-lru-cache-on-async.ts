@@ -1,5 +1,5 @@
-import type { ModuleFacts } from '../engine/python/facts.js';
-import type { Rule, RuleContext } from '../engine/rule.js';
+import type { ModuleFacts } from '../read/python/facts.js';
+import type { Rule, RuleContext } from './rule.js';
 
 /**
  * PP103 lru-cache-on-async: `functools.lru_cache`/`cache` (or `cachetools.cached`) on an

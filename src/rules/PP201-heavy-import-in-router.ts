@@ -1,10 +1,10 @@
-import type { RelatedLocation } from '../engine/diagnostics.js';
-import { applicationModel, lazyModules, type AppEntry, type ImportEdge } from '../engine/application.js';
-import type { Project } from '../engine/project.js';
-import type { ImportFact, ModuleFacts } from '../engine/python/facts.js';
-import type { Rule, RuleContext } from '../engine/rule.js';
-import { optionValue } from '../deploy/options.js';
-import { gunicornSettings, seconds } from '../deploy/serving.js';
+import type { RelatedLocation } from '../core/diagnostics.js';
+import { applicationModel, lazyModules, type AppEntry, type ImportEdge } from '../model/application.js';
+import type { Project } from '../model/project.js';
+import type { ImportFact, ModuleFacts } from '../read/python/facts.js';
+import type { Rule, RuleContext } from './rule.js';
+import { optionValue } from '../read/deploy/options.js';
+import { gunicornSettings, seconds } from '../model/serving.js';
 
 /**
  * PP201 heavy-import-in-router: a module-level import of a heavy library in a router module, or in

@@ -1,7 +1,7 @@
-import { applicationModel } from '../engine/application.js';
-import type { Project } from '../engine/project.js';
-import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
-import type { Rule, RuleContext } from '../engine/rule.js';
+import { applicationModel } from '../model/application.js';
+import type { Project } from '../model/project.js';
+import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import type { Rule, RuleContext } from './rule.js';
 
 /**
  * PP202 profiler-in-production: a profiler wired into the app unconditionally — werkzeug's

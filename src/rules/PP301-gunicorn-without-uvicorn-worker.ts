@@ -1,13 +1,13 @@
-import type { RelatedLocation } from '../engine/diagnostics.js';
-import type { Rule, RuleContext } from '../engine/rule.js';
-import { valueText } from '../deploy/model.js';
+import type { RelatedLocation } from '../core/diagnostics.js';
+import type { Rule, RuleContext } from './rule.js';
+import { valueText } from '../read/deploy/model.js';
 import {
   dependenciesAreAsgiOnly,
   gunicornSettings,
   gunicornTarget,
   workerKind,
   type GunicornSettings,
-} from '../deploy/serving.js';
+} from '../model/serving.js';
 
 /**
  * PP301 gunicorn-without-uvicorn-worker: a gunicorn invocation whose app is ASGI (FastAPI,

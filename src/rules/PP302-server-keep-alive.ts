@@ -1,9 +1,9 @@
-import type { SourceRange } from '../engine/diagnostics.js';
-import type { ModuleFacts } from '../engine/python/facts.js';
-import type { Rule, RuleContext } from '../engine/rule.js';
-import { known, valueText, type DeployValue } from '../deploy/model.js';
-import { optionValue } from '../deploy/options.js';
-import { gunicornSettings, isDevelopment, seconds, workerKind } from '../deploy/serving.js';
+import type { SourceRange } from '../core/diagnostics.js';
+import type { ModuleFacts } from '../read/python/facts.js';
+import type { Rule, RuleContext } from './rule.js';
+import { known, valueText, type DeployValue } from '../read/deploy/model.js';
+import { optionValue } from '../read/deploy/options.js';
+import { gunicornSettings, isDevelopment, seconds, workerKind } from '../model/serving.js';
 
 /**
  * PP302 server-keep-alive: a production uvicorn or gunicorn server whose HTTP keep-alive timeout

@@ -1,5 +1,5 @@
-import type { Rule, RuleContext } from '../engine/rule.js';
-import type { NginxDirective } from '../deploy/model.js';
+import type { Rule, RuleContext } from './rule.js';
+import type { NginxDirective } from '../read/deploy/model.js';
 
 /**
  * PP303 nginx-upstream-keep-alive: nginx proxying to the application without reusing connections:

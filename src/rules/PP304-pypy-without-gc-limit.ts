@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Rule, RuleContext } from '../engine/rule.js';
+import type { Rule, RuleContext } from './rule.js';
 
 /**
  * PP304 pypy-without-gc-limit: a Dockerfile whose final stage runs PyPy and that sets no

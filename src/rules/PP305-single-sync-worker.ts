@@ -1,5 +1,5 @@
-import type { Rule, RuleContext } from '../engine/rule.js';
-import { gunicornSettings, gunicornTarget, isDevelopment, seconds, workerKind } from '../deploy/serving.js';
+import type { Rule, RuleContext } from './rule.js';
+import { gunicornSettings, gunicornTarget, isDevelopment, seconds, workerKind } from '../model/serving.js';
 
 /**
  * PP305 single-sync-worker: gunicorn serving a WSGI app with one `sync` worker and no threads:

@@ -1,9 +1,9 @@
-import type { RelatedLocation } from '../engine/diagnostics.js';
-import type { Project } from '../engine/project.js';
-import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
-import type { Rule, RuleContext } from '../engine/rule.js';
-import { lambdaView } from '../deploy/lambda.js';
-import { runsIn } from '../engine/callgraph.js';
+import type { RelatedLocation } from '../core/diagnostics.js';
+import type { Project } from '../model/project.js';
+import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import type { Rule, RuleContext } from './rule.js';
+import { lambdaView } from '../model/lambda.js';
+import { runsIn } from '../model/callgraph.js';
 
 /**
  * PP401 lambda-init-in-handler: work that gives the same result on every invocation — SDK clients,

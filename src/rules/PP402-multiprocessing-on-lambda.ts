@@ -1,5 +1,5 @@
-import type { Rule, RuleContext } from '../engine/rule.js';
-import { describeFunction, lambdaView } from '../deploy/lambda.js';
+import type { Rule, RuleContext } from './rule.js';
+import { describeFunction, lambdaView } from '../model/lambda.js';
 
 /**
  * PP402 multiprocessing-on-lambda: multiprocessing primitives that need `/dev/shm` (Pool, queues,

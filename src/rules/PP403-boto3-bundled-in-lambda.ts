@@ -1,6 +1,6 @@
 import path from 'node:path';
-import type { Rule, RuleContext } from '../engine/rule.js';
-import { describeFunction, lambdaView } from '../deploy/lambda.js';
+import type { Rule, RuleContext } from './rule.js';
+import { describeFunction, lambdaView } from '../model/lambda.js';
 
 /**
  * PP403 boto3-bundled-in-lambda: `boto3` or `botocore` listed in the dependency manifest of a Lambda

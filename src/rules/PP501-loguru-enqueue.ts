@@ -1,6 +1,6 @@
-import { applicationModel } from '../engine/application.js';
-import type { ModuleFacts } from '../engine/python/facts.js';
-import type { Rule, RuleContext } from '../engine/rule.js';
+import { applicationModel } from '../model/application.js';
+import type { ModuleFacts } from '../read/python/facts.js';
+import type { Rule, RuleContext } from './rule.js';
 
 /**
  * PP501 loguru-enqueue: `logger.add(..., enqueue=True)` in a project that serves HTTP: every log

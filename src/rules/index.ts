@@ -3,8 +3,8 @@
  * folder under test/fixtures/, and one line here.
  */
 
-import type { AnyRule } from '../engine/rule.js';
-import { UNUSED_SUPPRESSION } from '../engine/suppressions.js';
+import type { AnyRule } from './rule.js';
+import { rule as UNUSED_SUPPRESSION } from './PP001-unused-suppression.js';
 import { rule as PP101 } from './PP101-blocking-call-in-async.js';
 import { rule as PP102 } from './PP102-http-client-per-request.js';
 import { rule as PP103 } from './PP103-lru-cache-on-async.js';

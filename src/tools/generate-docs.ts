@@ -6,8 +6,8 @@
 
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildConfigSchema } from '../engine/config.js';
-import { ruleDocPath, ruleMarkdown } from '../engine/rule.js';
+import { buildConfigSchema } from '../run/config.js';
+import { ruleDocPath, ruleMarkdown } from '../core/rule-docs.js';
 import { ALL_DIAGNOSTIC_SOURCES, RULES } from '../rules/index.js';
 
 export function generatedFiles(): Map<string, string> {

@@ -9,12 +9,12 @@
 
 import { readdirSync, realpathSync } from 'node:fs';
 import ignoreFactory from 'ignore';
-import { DEFAULT_EXCLUDES } from '../engine/config.js';
+import { DEFAULT_EXCLUDES } from '../run/config.js';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runCheck } from '../engine/runner.js';
-import { deploymentFileKind } from '../engine/discover.js';
+import { runCheck } from '../run/runner.js';
+import { deploymentFileKind } from '../read/discover.js';
 import { formatJson } from '../reporters/json.js';
 import { RULES } from '../rules/index.js';
 

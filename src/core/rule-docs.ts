@@ -1,14 +1,11 @@
 /**
- * The contract between the engine and a rule. A rule is one object in one file: its identity,
- * its documentation (the single source of `pylint-perf explain`, `docs/rules/` and SARIF help),
- * its options schema, and a check that reads facts and reports findings. A rule never parses,
- * never reads files and never prints; the engine never mentions a rule by name.
+ * What a rule is, apart from what it checks: its identity and its documentation, the single
+ * source of `pylint-perf explain`, `docs/rules/`, the README's rule table and SARIF help. Reporters
+ * read this; only the run calls the checks (rules/rule.ts).
  */
 
-import type { Fix, RelatedLocation, Severity, SourceRange } from './diagnostics.js';
+import type { Severity } from './diagnostics.js';
 import { FIELD_REPORTS, type FieldReportKey } from './field-reports.js';
-import type { ModuleFacts } from './python/facts.js';
-import type { Project } from './project.js';
 
 export interface RuleDocumentation {
   /** What the rule flags (Markdown). */
@@ -35,24 +32,7 @@ export interface RuleOptionsSpec<O> {
   defaults: O;
 }
 
-export interface Finding {
-  /** Defaults to the module being checked. */
-  path?: string;
-  range: SourceRange;
-  message: string;
-  /** Defaults to the rule's (or the user's configured) severity. */
-  severity?: Severity;
-  fix?: Fix;
-  related?: RelatedLocation[];
-}
-
-export interface RuleContext<O> {
-  readonly project: Project;
-  readonly options: O;
-  report(finding: Finding): void;
-}
-
-export interface Rule<O = Record<string, unknown>> {
+export interface RuleMetadata<O = Record<string, unknown>> {
   code: string;
   name: string;
   severity: Severity;
@@ -63,20 +43,13 @@ export interface Rule<O = Record<string, unknown>> {
   precision: 'very-high' | 'high' | 'medium' | 'low';
   docs: RuleDocumentation;
   options?: RuleOptionsSpec<O>;
-  /** Rules that are advice may be off by default; none is today. */
+  /** Rules that are advice may be off by default. */
   enabledByDefault?: boolean;
-  /** Per-module check: sees one module (and the project for cross-file names). */
-  checkModule?(module: ModuleFacts, context: RuleContext<O>): void;
-  /** Whole-project check: import graph, deployment files, handlers. */
-  checkProject?(context: RuleContext<O>): void;
 }
 
-// Rules are stored with their own option types; the registry only needs the common shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyRule = Rule<any>;
-
 /** The rule's documentation as one Markdown page. */
-export function ruleMarkdown(rule: AnyRule): string {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function ruleMarkdown(rule: RuleMetadata<any>): string {
   const d = rule.docs;
   const parts = [
     `# ${rule.code} \`${rule.name}\``,
@@ -136,7 +109,7 @@ export function ruleMarkdown(rule: AnyRule): string {
 }
 
 /** Where the generated documentation page of a rule lives, relative to the repository root. */
-export function ruleDocPath(rule: AnyRule): string {
+export function ruleDocPath(rule: Pick<RuleMetadata, 'code' | 'name'>): string {
   return `docs/rules/${rule.code}-${rule.name}.md`;
 }
 
@@ -144,7 +117,8 @@ export function ruleDocPath(rule: AnyRule): string {
  * The rule's documentation as plain text (SARIF `help.text`, for viewers without Markdown):
  * the same page with headings, emphasis and code fences turned into plain lines.
  */
-export function rulePlainText(rule: AnyRule): string {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function rulePlainText(rule: RuleMetadata<any>): string {
   return ruleMarkdown(rule)
     .split('\n')
     .filter((line) => !line.startsWith('```'))

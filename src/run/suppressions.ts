@@ -9,65 +9,8 @@
  * PP001 when it is selected (or `report-unused-suppressions`).
  */
 
-import type { Diagnostic, SourceRange } from './diagnostics.js';
-import type { SuppressionFact } from './python/facts.js';
-import type { AnyRule } from './rule.js';
-
-/**
- * The engine's own diagnostic for suppressions that silence nothing: off by default, selected
- * like a rule (`--extend-select PP001`), or with `--report-unused-suppressions`.
- */
-export const UNUSED_SUPPRESSION: AnyRule = {
-  code: 'PP001',
-  name: 'unused-suppression',
-  severity: 'warning',
-  summary: 'A suppression comment that silences nothing, or names a rule that does not exist.',
-  tags: ['suppression', 'maintenance'],
-  precision: 'very-high',
-  enabledByDefault: false,
-  docs: {
-    what: 'A `# pylint-perf: disable=...`, `disable-next`, `disable-file` or `# noqa: PP...` comment that no finding needed, or that names an unknown rule. Off by default: select it like a rule (`--extend-select PP001`, `extend-select = ["PP001"]`), or use `--report-unused-suppressions` (`report-unused-suppressions = true`). Only suppressions of rules that ran are checked. A bare `# noqa` is never reported: it may serve other linters.',
-    why: 'A stale suppression hides the next real finding on that line. Removing suppressions once the code is fixed keeps them meaningful.',
-    fix: 'Delete the comment, or the rule codes in it that are no longer needed; correct misspelt codes.',
-    bad: 'async def handler():\n    await asyncio.sleep(1)  # noqa: PP101',
-    good: 'async def handler():\n    await asyncio.sleep(1)',
-  },
-};
-
-const DIRECTIVE = /#\s*pylint-perf\s*:\s*(disable-file|disable-next-line|disable-next|disable)\b(?:\s*=\s*([\w\-]+(?:\s*,\s*[\w\-]+)*))?/gi;
-const NOQA = /#\s*noqa\b(?:\s*:\s*([\w\-]+(?:(?:\s*,\s*|\s+)[\w\-]+)*))?/gi;
-
-export type ParsedSuppression = Pick<SuppressionFact, 'kind' | 'targets'>;
-
-export function parseSuppressionComment(comment: string): ParsedSuppression[] | null {
-  if (!/pylint-perf|noqa/i.test(comment)) return null;
-  const found: ParsedSuppression[] = [];
-  for (const m of comment.matchAll(DIRECTIVE)) {
-    const kind = m[1].toLowerCase();
-    const targets = m[2] ? m[2].split(',').map((t) => t.trim()).filter(Boolean) : [];
-    found.push({
-      kind: kind === 'disable-file' ? 'file' : kind.startsWith('disable-next') ? 'next-line' : 'line',
-      targets,
-    });
-  }
-  for (const m of comment.matchAll(NOQA)) {
-    const targets = m[1] ? m[1].split(/[\s,]+/).filter(Boolean) : [];
-    found.push({ kind: 'noqa', targets });
-  }
-  return found.length > 0 ? found : null;
-}
-
-/** Turns `next-line` suppressions into the line they cover: the next line that is not blank or a comment. */
-export function resolveNextLineTargets(suppressions: SuppressionFact[], sourceLines: () => string[]): SuppressionFact[] {
-  if (!suppressions.some((s) => s.kind === 'next-line')) return suppressions;
-  const lines = sourceLines();
-  return suppressions.map((s) => {
-    if (s.kind !== 'next-line') return s;
-    let line = s.line + 1;
-    while (line <= lines.length && /^\s*(#.*)?$/.test(lines[line - 1])) line++;
-    return { ...s, line };
-  });
-}
+import type { Diagnostic, SourceRange } from '../core/diagnostics.js';
+import type { SuppressionFact } from '../read/python/facts.js';
 
 export interface RuleLookup {
   /** Code for a code or a rule name (case-insensitive), or undefined when it is no rule of ours. */
@@ -163,22 +106,4 @@ export function applySuppressions(
     }
   }
   return { kept, suppressedCount, unused };
-}
-
-/**
- * Suppression comments in a file that is not Python (Dockerfile, YAML, nginx, shell: all use `#`).
- * A comment on its own line or after the code; `disable-next` covers the next line with content.
- */
-export function commentSuppressions(text: string): SuppressionFact[] {
-  const found: SuppressionFact[] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    const hash = line.indexOf('#');
-    if (hash < 0 || !/pylint-perf|noqa/i.test(line)) return;
-    const parsed = parseSuppressionComment(line.slice(hash));
-    if (!parsed) return;
-    const range = { line: i + 1, column: hash + 1, endLine: i + 1, endColumn: line.replace(/\r$/, '').length + 1 };
-    for (const p of parsed) found.push({ kind: p.kind, line: i + 1, targets: p.targets, range });
-  });
-  return resolveNextLineTargets(found, () => lines);
 }

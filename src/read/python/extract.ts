@@ -15,7 +15,7 @@
  */
 
 import type { Node, Tree } from 'web-tree-sitter';
-import type { SourceRange } from '../diagnostics.js';
+import type { SourceRange } from '../../core/diagnostics.js';
 import type {
   ArgumentFact,
   CallFact,
@@ -30,7 +30,7 @@ import type {
   SuppressionFact,
   ValueFact,
 } from './facts.js';
-import { parseSuppressionComment } from '../suppressions.js';
+import { parseSuppressionComment } from '../suppression-comments.js';
 
 /** An expression as recorded during the walk, resolved afterwards. */
 type Expr =

@@ -4,7 +4,7 @@
  * the project-level rules through `Project.deployment`.
  */
 
-import type { SourceRange } from '../engine/diagnostics.js';
+import type { SourceRange } from '../../core/diagnostics.js';
 
 /** Where something was written: a file and a range in it. */
 export interface SourceLocation {

@@ -1,6 +1,6 @@
 /** Offsets in a text → 1-based lines and UTF-16 columns (the positions every report uses). */
 
-import type { SourceRange } from '../engine/diagnostics.js';
+import type { SourceRange } from '../../core/diagnostics.js';
 
 export class LineIndex {
   private readonly starts: number[] = [0];

@@ -5,12 +5,12 @@
  */
 
 import path from 'node:path';
-import type { SourceRange } from '../engine/diagnostics.js';
-import type { Project } from '../engine/project.js';
-import type { AssignmentFact, ModuleFacts, ValueFact } from '../engine/python/facts.js';
-import { shellWords } from './command.js';
-import { known, type DeployValue, type InvocationOption, type ServerInvocation, type SourceLocation } from './model.js';
-import { optionValue, parseArguments } from './options.js';
+import type { SourceRange } from '../core/diagnostics.js';
+import type { Project } from './project.js';
+import type { AssignmentFact, ModuleFacts, ValueFact } from '../read/python/facts.js';
+import { shellWords } from '../read/deploy/command.js';
+import { known, type DeployValue, type InvocationOption, type ServerInvocation, type SourceLocation } from '../read/deploy/model.js';
+import { optionValue, parseArguments } from '../read/deploy/options.js';
 
 export type AppKind = 'asgi' | 'wsgi';
 

@@ -13,7 +13,7 @@
  * the project stage replaces them by what they are bound to (see `project.ts`).
  */
 
-import type { SourceRange } from '../diagnostics.js';
+import type { SourceRange } from '../../core/diagnostics.js';
 
 export type QualifiedName = string;
 

@@ -6,10 +6,10 @@
  * graph that start-up walks. Computed once per project from the facts, on first use.
  */
 
-import type { ImportFact, ModuleFacts } from './python/facts.js';
+import type { ImportFact, ModuleFacts } from '../read/python/facts.js';
 import type { Project } from './project.js';
-import { appKindOf, asgiServerTarget, gunicornSettings, gunicornTarget, resolveAppFile } from '../deploy/serving.js';
-import type { ServerInvocation } from '../deploy/model.js';
+import { appKindOf, asgiServerTarget, gunicornSettings, gunicornTarget, resolveAppFile } from './serving.js';
+import type { ServerInvocation } from '../read/deploy/model.js';
 
 export interface RouteHandler {
   module: ModuleFacts;

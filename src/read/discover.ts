@@ -18,7 +18,7 @@
 import { existsSync, promises as fs, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignoreFactory, { type Ignore } from 'ignore';
-import type { Notice } from './diagnostics.js';
+import type { Notice } from '../core/diagnostics.js';
 
 export interface DiscoverOptions {
   paths: string[];

@@ -21,22 +21,32 @@ export const CACHE_DIR = '.pylint-perf-cache';
 
 let fingerprint: string | undefined;
 
-/** A hash of the analyser's code (engine, deployment readers, rules): part of every key. */
+/**
+ * A hash of the analyser's code: every compiled file of the package (everything under `dist/`, or
+ * `src/` when run from source), by relative path and content, so no move or new file can leave a
+ * stale key behind.
+ */
 export function engineFingerprint(): string {
-  if (fingerprint) return fingerprint;
-  const dist = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-  const hash = createHash('sha256');
-  for (const dir of ['engine', 'engine/python', 'deploy', 'rules']) {
-    const abs = path.join(dist, dir);
-    if (!existsSync(abs)) continue;
-    for (const name of readdirSync(abs).sort()) {
-      if (!/\.(js|ts)$/.test(name)) continue;
-      hash.update(name);
-      hash.update(readFileSync(path.join(abs, name)));
-    }
-  }
-  fingerprint = hash.digest('hex').slice(0, 16);
+  fingerprint ??= codeFingerprint(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'));
   return fingerprint;
+}
+
+/** The hash behind `engineFingerprint`: every code file below `codeRoot`, by relative path and content. */
+export function codeFingerprint(codeRoot: string): string {
+  const hash = createHash('sha256');
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const abs = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(abs);
+      else if (/\.(js|ts|json|wasm)$/.test(entry.name)) {
+        hash.update(path.relative(codeRoot, abs));
+        hash.update('\0');
+        hash.update(readFileSync(abs));
+      }
+    }
+  };
+  walk(codeRoot);
+  return hash.digest('hex').slice(0, 16);
 }
 
 export function contentKey(...parts: (string | number | boolean)[]): string {

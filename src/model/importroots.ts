@@ -22,7 +22,7 @@
  */
 
 import path from 'node:path';
-import type { ImportFact } from './python/facts.js';
+import type { ImportFact } from '../read/python/facts.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 

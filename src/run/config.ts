@@ -12,9 +12,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv as AjvClass, ErrorObject } from 'ajv';
 import type * as SmolToml from 'smol-toml';
-import { SEVERITIES, type Severity } from './diagnostics.js';
-import { camel, type AnyRule } from './rule.js';
-import { UNUSED_SUPPRESSION } from './suppressions.js';
+import { SEVERITIES, type Severity } from '../core/diagnostics.js';
+import { camel } from '../core/rule-docs.js';
+import type { AnyRule } from '../rules/rule.js';
+import { rule as UNUSED_SUPPRESSION } from '../rules/PP001-unused-suppression.js';
 
 /** ajv and the TOML parser are loaded only when there is a configuration file to read (start-up of small runs). */
 const requireLazily = createRequire(import.meta.url);

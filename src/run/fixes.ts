@@ -4,7 +4,7 @@
  */
 
 import { promises as fs } from 'node:fs';
-import type { Diagnostic, SourceRange } from './diagnostics.js';
+import type { Diagnostic, SourceRange } from '../core/diagnostics.js';
 
 export interface FixOutcome {
   fixed: number;

@@ -9,11 +9,11 @@
  */
 
 import path from 'node:path';
-import type { DeploymentModel } from '../deploy/model.js';
-import type { DeploymentFileKind } from './discover.js';
-import type { ImportTimes } from './importtime.js';
-import type { ModuleFacts, QualifiedName, ScopeFact } from './python/facts.js';
-import { LIBRARY_ALIASES } from './python/library-model.js';
+import type { DeploymentModel } from '../read/deploy/model.js';
+import type { DeploymentFileKind } from '../read/discover.js';
+import type { ImportTimes } from '../read/importtime.js';
+import type { ModuleFacts, QualifiedName, ScopeFact } from '../read/python/facts.js';
+import { LIBRARY_ALIASES } from './library-model.js';
 
 const MAX_REWRITES = 24;
 

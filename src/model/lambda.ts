@@ -7,9 +7,9 @@
  */
 
 import path from 'node:path';
-import type { Project } from '../engine/project.js';
-import type { CallFact, ModuleFacts } from '../engine/python/facts.js';
-import type { SourceLocation } from './model.js';
+import type { Project } from './project.js';
+import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import type { SourceLocation } from '../read/deploy/model.js';
 
 export type LambdaSource = 'sam' | 'cloudformation' | 'serverless' | 'zappa' | 'cdk' | 'chalice' | 'heuristic';
 

@@ -10,7 +10,7 @@
  * directly, over reversed edges — linear in the size of the graph, cycles cut by construction.
  */
 
-import type { CallFact, ModuleFacts } from './python/facts.js';
+import type { CallFact, ModuleFacts } from '../read/python/facts.js';
 import type { Project } from './project.js';
 
 const KNOWN_DISPATCHERS = /^(asgiref\.sync\.sync_to_async|starlette\.concurrency\.run_in_threadpool|anyio\.to_thread\.run_sync|celery\..*|dramatiq\.actor|rq\.decorators\.job)$/;

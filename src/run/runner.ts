@@ -7,23 +7,25 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ignoreFactory from 'ignore';
-import { compareDiagnostics, severityRank, type Diagnostic, type Notice, type Severity } from './diagnostics.js';
+import { compareDiagnostics, severityRank, type Diagnostic, type Notice, type Severity } from '../core/diagnostics.js';
 import { DEFAULT_EXCLUDES, defaultConfig, findConfigFile, loadConfig, ruleCodeLookup, type Config, type FailOn } from './config.js';
-import { deploymentFileKind, discoverFiles, findWorkTree, type Discovery } from './discover.js';
-import type { ImportTimes } from './importtime.js';
-import { moduleIdentity, sourceRootPrefixes } from './modules.js';
-import { ImportRoots, scanImports } from './importroots.js';
+import { deploymentFileKind, discoverFiles, findWorkTree, type Discovery } from '../read/discover.js';
+import type { ImportTimes } from '../read/importtime.js';
+import { moduleIdentity, sourceRootPrefixes } from '../model/modules.js';
+import { ImportRoots, scanImports } from '../model/importroots.js';
 import { Cache, contentKey } from './cache.js';
-import { extractFacts, type FactRequest } from './extraction.js';
-import { PythonParser } from './python/parser.js';
-import type { ModuleFacts, SuppressionFact } from './python/facts.js';
-import { Project } from './project.js';
-import type { AnyRule, Finding, RuleContext } from './rule.js';
-import { readSource } from './source.js';
-import { applySuppressions, commentSuppressions, UNUSED_SUPPRESSION } from './suppressions.js';
-import type { DeploymentSource } from '../deploy/read.js';
-import { displayPath } from '../reporters/paths.js';
-import { serverImportRoot } from '../deploy/serving.js';
+import { extractFacts, type FactRequest } from '../read/python/extraction.js';
+import { PythonParser } from '../read/python/parser.js';
+import type { ModuleFacts, SuppressionFact } from '../read/python/facts.js';
+import { Project } from '../model/project.js';
+import type { AnyRule, Finding, RuleContext } from '../rules/rule.js';
+import { readSource } from '../core/source.js';
+import { commentSuppressions } from '../read/suppression-comments.js';
+import { rule as UNUSED_SUPPRESSION } from '../rules/PP001-unused-suppression.js';
+import { applySuppressions } from './suppressions.js';
+import type { DeploymentSource } from '../read/deploy/read.js';
+import { displayPath } from '../core/paths.js';
+import { serverImportRoot } from '../model/serving.js';
 
 export interface CheckOptions {
   paths: string[];
@@ -271,7 +273,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
     }
     // The YAML, Dockerfile and shell parsers are loaded only when there are deployment files.
     const deployment = deploymentSources.length > 0
-      ? (await import('../deploy/read.js')).readDeployment(deploymentSources, root)
+      ? (await import('../read/deploy/read.js')).readDeployment(deploymentSources, root)
       : { model: { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] }, notices: [] };
     found.push(...deployment.notices.filter((n) => isTarget(n.path)));
 

@@ -9,8 +9,8 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ModuleFacts } from './python/facts.js';
-import { PythonParser } from './python/parser.js';
+import type { ModuleFacts } from './facts.js';
+import { PythonParser } from './parser.js';
 
 export interface FactRequest {
   path: string;

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { Language, Parser } from 'web-tree-sitter';
 import { extractModuleFacts } from './extract.js';
 import type { ModuleFacts } from './facts.js';
-import { resolveNextLineTargets } from '../suppressions.js';
+import { resolveNextLineTargets } from '../suppression-comments.js';
 
 const require = createRequire(import.meta.url);
 

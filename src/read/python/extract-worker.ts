@@ -2,7 +2,7 @@
 
 import { parentPort } from 'node:worker_threads';
 import { extractWith, type FactRequest } from './extraction.js';
-import { PythonParser } from './python/parser.js';
+import { PythonParser } from './parser.js';
 
 const parser = await PythonParser.create();
 parentPort!.on('message', (batch: FactRequest[]) => {
