@@ -132,6 +132,29 @@ describe('services with their own import roots', () => {
     expect(items.map((i) => `${i.path}:${i.line}:${i.code}`)).toEqual(expected);
   });
 
+  it('a regular package that mirrors a top-level package (`ee/onyx/`) is not an import root', async () => {
+    // backend/ is the root; backend/ee/ (with __init__.py) holds `ee.onyx`, whose modules import
+    // both `ee.onyx.*` and the main `onyx.*` package — which lives in backend/onyx/, not in ee/onyx/.
+    const dir = tempProject({
+      'backend/Dockerfile': 'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["uvicorn", "onyx.main:app"]\n',
+      'backend/onyx/__init__.py': '',
+      'backend/onyx/configs/__init__.py': '',
+      'backend/onyx/configs/constants.py': 'NAME = "x"\n',
+      'backend/onyx/db/__init__.py': '',
+      'backend/onyx/db/users.py': BLOCKING_CRUD,
+      'backend/ee/__init__.py': '',
+      'backend/ee/onyx/__init__.py': '',
+      'backend/ee/onyx/configs/__init__.py': '',
+      'backend/ee/onyx/configs/app_configs.py': 'FLAG = True\n',
+      'backend/ee/onyx/server/__init__.py': '',
+      'backend/ee/onyx/server/api.py': ROUTES.replace('from app.crud import get_user', 'from ee.onyx.configs.app_configs import FLAG\nfrom onyx.configs.constants import NAME\nfrom onyx.db.users import get_user'),
+    });
+    mkdirSync(path.join(dir, '.git'));
+    const items = json(await cli(['check', '.', '--select', 'PP101', '--format', 'json'], dir));
+    expect(items.map((i) => `${i.path}:${i.line}:${i.code}`)).toEqual(['backend/ee/onyx/server/api.py:12:PP101']);
+    expect(items[0].related?.map((x) => x.path)).toEqual(['backend/onyx/db/users.py']);
+  });
+
   it('gunicorn --chdir makes the directory it names an import root', async () => {
     const dir = monorepo({
       'app/__init__.py': '',

@@ -9,7 +9,9 @@
  * metadata (`pyproject.toml`, `setup.cfg`, `setup.py`) or a Dockerfile, is where a server starts
  * (a Dockerfile WORKDIR mapped to its build context, gunicorn `--chdir`, uvicorn `--app-dir`, a
  * Lambda code directory), or is the directory above a package that code in it imports by absolute
- * name (`from app.crud import x` under `services/api/`, where `services/api/app/crud.py` exists).
+ * name (`from app.crud import x` under `services/api/`, where `services/api/app/crud.py` exists)
+ * and is not itself a regular package (a directory with `__init__.py` is imported through a root
+ * above it, not put on `sys.path`).
  *
  * Module names stay unique in the project (relative to its source roots: `services.api.app.crud`
  * and `services.billing.app.crud`). An absolute import is looked up in the file's import roots,
@@ -71,12 +73,17 @@ export function scanImports(text: string): Imports {
 export class ImportRoots {
   private readonly entries = new Map<string, Map<string, Entry>>();
   private readonly roots = new Set<string>();
+  /** Directories with an `__init__.py`: packages, which code imports through a root above them. */
+  private readonly packages = new Set<string>();
   private readonly projectRoot: string;
   private enclosingCache = new Map<string, string[]>();
 
   constructor(input: ImportRootsInput) {
     this.projectRoot = path.resolve(input.projectRoot);
-    for (const m of input.modules) this.index(m.path, m.moduleName);
+    for (const m of input.modules) {
+      this.index(m.path, m.moduleName);
+      if (m.isPackage) this.packages.add(path.dirname(m.path));
+    }
     for (const d of input.declared) this.roots.add(path.resolve(d));
   }
 
@@ -89,6 +96,9 @@ export class ImportRoots {
         const second = parts[1] ?? (imp.name && imp.name !== '*' ? imp.name : undefined);
         if (second === undefined) continue;
         for (const dir of this.ancestors(m.path)) {
+          // A regular package is not where imports start: `backend/ee/` (with `__init__.py`) holds
+          // `ee.onyx`, and `from onyx.db import x` in it means `backend/onyx/db`, as at run time.
+          if (this.packages.has(dir)) continue;
           const entry = this.entries.get(dir)?.get(parts[0]);
           if (!entry) continue;
           if (entry.children.has(second)) this.addRoot(dir);
