@@ -201,7 +201,7 @@ describe('discovery', () => {
 });
 
 describe('generated files', () => {
-  it('docs/rules and rules.schema.json match the rule objects (run `npm run docs`)', () => {
+  it('docs/rules, rules.schema.json and the README rule table match the rule objects (run `npm run docs`)', () => {
     for (const [rel, text] of generatedFiles()) {
       expect(readFileSync(path.join(import.meta.dirname, '..', rel), 'utf8'), `${rel} is out of date: run npm run docs`).toBe(text);
     }

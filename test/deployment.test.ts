@@ -1,6 +1,8 @@
 /**
  * The deployment model: command lines → server invocations, deployment files → the model, nginx
  * fixtures checked by a real nginx, and malformed files that must become notices, never crashes.
+ * What the deployment rules find is pinned by the fixture folders (test/fixtures/PP3xx-*, PP4xx-*,
+ * deployment-unresolved-target, suppressions/deployment_files).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -238,19 +240,6 @@ describe('Lambda descriptors', () => {
 });
 
 describe('the deployment rules through the CLI', () => {
-  it('a misspelt gunicorn setting is named in the message', async () => {
-    const dir = tempProject({
-      'pylint-perf.json': JSON.stringify({ select: ['PP302'] }),
-      'svc.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
-      'gunicorn.conf.py': 'worker_class = "uvicorn.workers.UvicornWorker"\nkeep_alive = 75\n',
-      'Procfile': 'web: gunicorn svc:app\n',
-    });
-    const r = await cli(['check', '.', '--format', 'json'], dir);
-    const [d] = JSON.parse(r.stdout) as { message: string; related: { path: string; line: number }[] }[];
-    expect(d.message).toMatch(/`keep_alive` in its config file is not a gunicorn setting/);
-    expect(d.related[0]).toMatchObject({ path: 'gunicorn.conf.py', line: 2 });
-  });
-
   it('Helm chart templates are Go templates, not YAML: no notices', async () => {
     const dir = tempProject({
       'deploy/helm/api/Chart.yaml': 'apiVersion: v2\nname: api\nversion: 0.1.0\n',
@@ -306,45 +295,6 @@ describe('the deployment rules through the CLI', () => {
     const r = await cli(['check', '.', '--format', 'json'], dir);
     const noticed = [...r.stderr.matchAll(/^(.+?)(?::\d+)?: notice \[unparsable\] YAML: /gm)].map((m) => m[1]);
     expect(noticed.sort()).toEqual(['deploy/helm/api/Chart.yaml', 'docker-compose.yml', 'k8s/api.yaml', 'stack/template.yaml', 'template.yaml']);
-  });
-
-  it('PP403 says when another dependency requires botocore anyway', async () => {
-    const dir = tempProject({
-      'pylint-perf.json': JSON.stringify({ select: ['PP403'] }),
-      'template.yaml': 'Resources:\n  Traced:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: traced/, Handler: app.handler, Runtime: python3.12}\n  Plain:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: plain/, Handler: app.handler, Runtime: python3.12}\n',
-      'traced/app.py': 'def handler(event, context):\n    return event\n',
-      'traced/requirements.txt': 'aws-xray-sdk==2.14.0\nboto3==1.35.90\n',
-      'plain/app.py': 'def handler(event, context):\n    return event\n',
-      'plain/requirements.txt': 'boto3==1.35.90\n',
-      'template-cached.yaml': 'Resources:\n  Cached:\n    Type: AWS::Serverless::Function\n    Properties: {CodeUri: cached/, Handler: app.handler, Runtime: python3.12}\n',
-      'cached/app.py': 'def handler(event, context):\n    return event\n',
-      'cached/requirements.txt': 'boto3\naws_secretsmanager_caching\n',
-    });
-    const r = await cli(['check', '.', '--format', 'json'], dir);
-    const found = JSON.parse(r.stdout) as { path: string; line: number; severity: string; message: string }[];
-    expect(found.map((d) => [d.path, d.line, d.severity])).toEqual([
-      ['cached/requirements.txt', 1, 'info'],
-      ['plain/requirements.txt', 1, 'info'],
-      ['traced/requirements.txt', 2, 'info'],
-    ]);
-    expect(found[0].message).toMatch(/saves little: `aws-secretsmanager-caching` requires botocore anyway/);
-    expect(found[1].message).not.toMatch(/saves little/);
-    expect(found[2].message).toMatch(/removing boto3 saves little: `aws-xray-sdk` requires botocore anyway/);
-  });
-
-  it('a target that cannot be resolved, without dependencies, is not reported', async () => {
-    const dir = tempProject({ Procfile: 'web: gunicorn nowhere:app\n' });
-    expect((await cli(['check', '.', '--format', 'json'], dir)).stdout).toBe('[]\n');
-  });
-
-  it('suppression comments work in deployment files', async () => {
-    const dir = tempProject({
-      'svc.py': 'from fastapi import FastAPI\napp = FastAPI()\n',
-      Dockerfile: 'FROM python:3.12\n# pylint-perf: disable-next=PP301\nCMD ["gunicorn", "svc:app"]\n',
-      'docker-compose.yml': 'services:\n  a:\n    image: x\n    command: uvicorn svc:app  # noqa: PP302\n',
-    });
-    const r = await cli(['check', '.', '--format', 'json'], dir);
-    expect(JSON.parse(r.stdout)).toEqual([]);
   });
 
   it('a file named on the command line is checked with the rest of the project as context', async () => {

@@ -16,7 +16,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as Sarif from 'sarif';
-import { NOTICE_KINDS, type Diagnostic, type NoticeKind, type RelatedLocation, type Severity, type SourceRange } from '../core/diagnostics.js';
+import { NOTICE_KINDS, type Diagnostic, type Notice, type NoticeKind, type RelatedLocation, type Severity, type SourceRange } from '../core/diagnostics.js';
 import { ruleMarkdown, rulePlainText, type RuleMetadata } from '../core/rule-docs.js';
 import { primaryLocationLineHashes } from './fingerprints.js';
 import type { Report } from './report.js';
@@ -131,55 +131,59 @@ function codeFlow(d: Diagnostic, at: Locator): Sarif.CodeFlow {
   return { threadFlows: [{ locations: steps }] };
 }
 
-export function buildSarif(report: Report, options: SarifOptions = {}): Sarif.Log {
-  const at = new Locator(report.srcRoot, (p) => report.sourceLines?.(p));
-  const ruleIndex = new Map(report.rules.map((r, i) => [r.code, i]));
-  const fingerprints = primaryLocationLineHashes(report.diagnostics, (p) => report.sourceLines?.(p));
-
-  const results: Sarif.Result[] = report.diagnostics.map((d, i) => {
-    const result: Sarif.Result = {
-      ruleId: d.code,
-      level: LEVEL[d.severity],
-      message: { text: sentence(d.message) },
-      locations: [{ physicalLocation: at.primary(d.path, d.range) }],
-      partialFingerprints: { primaryLocationLineHash: fingerprints[i] },
-    };
-    const index = ruleIndex.get(d.code);
-    if (index !== undefined) result.ruleIndex = index;
-    if (d.related && d.related.length > 0) {
-      result.relatedLocations = relatedLocations(d.related, at);
-      result.codeFlows = [codeFlow(d, at)];
-    }
-    if (d.fix) {
-      result.fixes = [
+/** A fix as a SARIF fix: the edits of one file. */
+function fixOf(d: Diagnostic, at: Locator): Sarif.Fix[] | undefined {
+  if (!d.fix) return undefined;
+  return [
+    {
+      description: { text: sentence(d.fix.description) },
+      artifactChanges: [
         {
-          description: { text: sentence(d.fix.description) },
-          artifactChanges: [
-            {
-              artifactLocation: at.artifact(d.path),
-              replacements: d.fix.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.text } })),
-            },
-          ],
+          artifactLocation: at.artifact(d.path),
+          replacements: d.fix.edits.map((e) => ({ deletedRegion: region(e.range), insertedContent: { text: e.text } })),
         },
-      ];
-    }
-    return result;
-  });
+      ],
+    },
+  ];
+}
 
-  const notifications: Sarif.Notification[] = report.notices.map((n) => {
-    const location: Sarif.Location = { physicalLocation: at.physical(n.path) };
-    if (n.line) location.physicalLocation!.region = { startLine: n.line };
-    return {
-      level: LEVEL[NOTICE_KINDS[n.kind].level],
-      message: { text: sentence(n.message) },
-      locations: [location],
-      descriptor: { id: n.kind, index: NOTICE_ORDER.indexOf(n.kind) },
-    };
-  });
+/** One finding as a SARIF result, with its chain (related locations, code flow) and its fix. */
+function resultOf(d: Diagnostic, fingerprint: string, at: Locator, ruleIndex: ReadonlyMap<string, number>): Sarif.Result {
+  const result: Sarif.Result = {
+    ruleId: d.code,
+    level: LEVEL[d.severity],
+    message: { text: sentence(d.message) },
+    locations: [{ physicalLocation: at.primary(d.path, d.range) }],
+    partialFingerprints: { primaryLocationLineHash: fingerprint },
+  };
+  const index = ruleIndex.get(d.code);
+  if (index !== undefined) result.ruleIndex = index;
+  if (d.related && d.related.length > 0) {
+    result.relatedLocations = relatedLocations(d.related, at);
+    result.codeFlows = [codeFlow(d, at)];
+  }
+  const fixes = fixOf(d, at);
+  if (fixes) result.fixes = fixes;
+  return result;
+}
 
+/** A notice (a file not analysed, or analysed in part) as a tool execution notification. */
+function notificationOf(n: Notice, at: Locator): Sarif.Notification {
+  const location: Sarif.Location = { physicalLocation: at.physical(n.path) };
+  if (n.line) location.physicalLocation!.region = { startLine: n.line };
+  return {
+    level: LEVEL[NOTICE_KINDS[n.kind].level],
+    message: { text: sentence(n.message) },
+    locations: [location],
+    descriptor: { id: n.kind, index: NOTICE_ORDER.indexOf(n.kind) },
+  };
+}
+
+/** The invocation: success, exit code, notices and the severities configured over the defaults. */
+function invocationOf(report: Report, at: Locator, ruleIndex: ReadonlyMap<string, number>): Sarif.Invocation {
   const invocation: Sarif.Invocation = {
     executionSuccessful: !report.notices.some((n) => NOTICE_KINDS[n.kind].level === 'error'),
-    toolExecutionNotifications: notifications,
+    toolExecutionNotifications: report.notices.map((n) => notificationOf(n, at)),
   };
   if (report.failed !== undefined) invocation.exitCode = report.failed ? 1 : 0;
   const overrides = Object.entries(report.configuredSeverity ?? {}).filter(([code]) => ruleIndex.has(code));
@@ -189,7 +193,11 @@ export function buildSarif(report: Report, options: SarifOptions = {}): Sarif.Lo
       configuration: { level: LEVEL[severity] },
     }));
   }
+  return invocation;
+}
 
+/** The tool: every rule that ran and every kind of notice, each with its documentation. */
+function driverOf(report: Report): Sarif.ToolComponent {
   const driver: Sarif.ToolComponent = {
     name: report.tool.name,
     version: report.tool.version,
@@ -205,13 +213,11 @@ export function buildSarif(report: Report, options: SarifOptions = {}): Sarif.Lo
     })),
   };
   if (report.tool.informationUri) driver.informationUri = report.tool.informationUri;
+  return driver;
+}
 
-  const run: Sarif.Run = {
-    tool: { driver },
-    invocations: [invocation],
-    results,
-    columnKind: 'utf16CodeUnits',
-  };
+/** Where the run's files are: `%SRCROOT%`, the repository it maps to, GitHub's category. */
+function placeRun(run: Sarif.Run, report: Report, options: SarifOptions): void {
   if (report.srcRoot) {
     run.originalUriBaseIds = { [SRCROOT]: { uri: pathToFileURL(report.srcRoot + path.sep).href } };
   }
@@ -226,6 +232,19 @@ export function buildSarif(report: Report, options: SarifOptions = {}): Sarif.Lo
     // GitHub reads the part of `id` before the last slash as the category.
     run.automationDetails = { id: options.category.endsWith('/') ? options.category : `${options.category}/` };
   }
+}
+
+export function buildSarif(report: Report, options: SarifOptions = {}): Sarif.Log {
+  const at = new Locator(report.srcRoot, (p) => report.sourceLines?.(p));
+  const ruleIndex = new Map(report.rules.map((r, i) => [r.code, i]));
+  const fingerprints = primaryLocationLineHashes(report.diagnostics, (p) => report.sourceLines?.(p));
+  const run: Sarif.Run = {
+    tool: { driver: driverOf(report) },
+    invocations: [invocationOf(report, at, ruleIndex)],
+    results: report.diagnostics.map((d, i) => resultOf(d, fingerprints[i], at, ruleIndex)),
+    columnKind: 'utf16CodeUnits',
+  };
+  placeRun(run, report, options);
   return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
 }
 
