@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildConfigSchema } from '../run/config.js';
 import { ruleDocPath, ruleMarkdown } from '../core/rule-docs.js';
-import { ALL_DIAGNOSTIC_SOURCES, RULES } from '../rules/index.js';
+import { ALL_DIAGNOSTIC_SOURCES, CHECK_RULES } from '../rules/index.js';
 
 export function generatedFiles(): Map<string, string> {
   const files = new Map<string, string>();
@@ -19,7 +19,7 @@ export function generatedFiles(): Map<string, string> {
     index.push(`| [${rule.code}](${file}) | \`${rule.name}\` | ${rule.severity} | ${rule.summary.replace(/\|/g, '\\|')} |`);
   }
   files.set(path.join('docs', 'rules', 'README.md'), `${index.join('\n')}\n`);
-  files.set('rules.schema.json', `${JSON.stringify(buildConfigSchema(RULES), null, 2)}\n`);
+  files.set('rules.schema.json', `${JSON.stringify(buildConfigSchema(CHECK_RULES), null, 2)}\n`);
   return files;
 }
 
