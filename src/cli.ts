@@ -11,18 +11,18 @@ import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ConfigError, ruleSelectors, suggest, type FailOn } from './run/config.js';
-import type { Severity } from './core/diagnostics.js';
+import { ConfigError, REPORT_UNUSED_SUPPRESSIONS_SELECTS, ruleSelectors, suggest, type FailOn } from './run/config.js';
+import type { Diagnostic, Severity } from './core/diagnostics.js';
 import { deploymentFileKind, UsageError } from './read/discover.js';
 import { parseImportTime, type ImportTimes } from './read/importtime.js';
 import { applyFixes } from './run/fixes.js';
 import { ruleDocPath, ruleMarkdown } from './core/rule-docs.js';
 import type { AnyRule } from './rules/rule.js';
-import { projectRootFor, resolveConfig, runCheck, selectorMatches, type CheckOptions } from './run/runner.js';
+import { projectRootFor, resolveConfig, runCheck, selectorMatches, type CheckOptions, type CheckResult } from './run/runner.js';
 import { CACHE_DIR, cleanCache } from './run/cache.js';
 import { readSource } from './core/source.js';
 import { readProvenance } from './core/vcs.js';
-import { ALL_DIAGNOSTIC_SOURCES, RULES } from './rules/index.js';
+import { ALL_DIAGNOSTIC_SOURCES, CHECK_RULES } from './rules/index.js';
 import { formatGithub } from './reporters/github.js';
 import { formatJson } from './reporters/json.js';
 import { formatSarif } from './reporters/sarif.js';
@@ -307,7 +307,7 @@ function cacheCommand(args: string[], io: CliIO): number {
   }
   // A missing path would fall back to the current directory and clean another project's cache.
   if (!existsSync(path.resolve(io.cwd, target))) throw new UsageError(`${target}: no such file or directory`);
-  const config = resolveConfig({ paths: [target], cwd: io.cwd, rules: RULES });
+  const config = resolveConfig({ paths: [target], cwd: io.cwd, rules: CHECK_RULES });
   const root = projectRootFor({ paths: [target], cwd: io.cwd }, config);
   const removed = cleanCache(root);
   io.stdout.write(removed ? `removed ${path.join(root, CACHE_DIR)}\n` : `no cache in ${root}\n`);
@@ -315,7 +315,22 @@ function cacheCommand(args: string[], io: CliIO): number {
 }
 
 async function check(args: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parseCommandArgs('check', {
+  const { values, positionals } = parseCheckArgs(args);
+  const output = values.output !== undefined ? outputPath(values.output, io.cwd) : undefined;
+  const options = checkOptions(values, positionals, io.cwd);
+  const { result, fixed } = await checkAndFix(options, values.fix === true, values['unsafe-fixes'] === true);
+  // Nothing to analyse under the named paths (--changed-since naming no file is not that).
+  const noFilesUnder = result.filesFound === 0 && values['changed-since'] === undefined ? (positionals.length > 0 ? positionals : ['.']) : undefined;
+  const report = reportOf(result, fixed, noFilesUnder, io.cwd);
+  const text = await render(report, values, io, output !== undefined);
+  if (output === undefined) io.stdout.write(text);
+  else await writeReport(output, values.output!, text);
+  return result.failed ? 1 : 0;
+}
+
+/** `check`'s arguments, checked for what parseArgs cannot check. */
+function parseCheckArgs(args: string[]) {
+  const parsed = parseCommandArgs('check', {
     args,
     allowPositionals: true,
     strict: true,
@@ -344,70 +359,75 @@ async function check(args: string[], io: CliIO): Promise<number> {
       quiet: { type: 'boolean', short: 'q' },
     },
   });
+  const { values } = parsed;
   if (values.config && values.isolated) throw new UsageError('--config and --isolated exclude each other');
-  const format = values.format as Format;
-  if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${format}'`);
-  if (values['sarif-category'] !== undefined && format !== 'sarif') throw new UsageError('--sarif-category needs --format sarif');
+  if (!FORMATS.includes(values.format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${values.format}'`);
+  if (values['sarif-category'] !== undefined && values.format !== 'sarif') throw new UsageError('--sarif-category needs --format sarif');
   if (values['unsafe-fixes'] && !values.fix) throw new UsageError('--unsafe-fixes needs --fix (it adds the unsafe fixes to what --fix applies)');
   const failOn = values['fail-on'];
   if (failOn !== undefined && !['error', 'warning', 'info', 'never'].includes(failOn)) {
     throw new UsageError(`--fail-on must be error, warning, info or never, not '${failOn}'`);
   }
-  const ruleLists = { select: list(values.select), extendSelect: list(values['extend-select']), ignore: list(values.ignore) };
-  for (const [option, selectors] of Object.entries(ruleLists)) {
-    for (const s of selectors ?? []) {
-      if (!ALL_DIAGNOSTIC_SOURCES.some((r) => selectorMatches(r, s))) {
-        const hint = didYouMean(s, ruleSelectors(ALL_DIAGNOSTIC_SOURCES), "; 'pylint-perf rules' lists them");
-        throw new UsageError(`--${option.replace(/[A-Z]/g, (m) => `-${m.toLowerCase()}`)}: '${s}' is not a rule code, name or prefix${hint}`);
-      }
+  for (const option of ['select', 'extend-select', 'ignore'] as const) checkSelectors(option, list(values[option]));
+  return parsed;
+}
+
+type CheckValues = ReturnType<typeof parseCheckArgs>['values'];
+
+/** Every selector names a rule, or the usage error says what it could have meant. */
+function checkSelectors(option: string, selectors: string[] | undefined): void {
+  for (const s of selectors ?? []) {
+    if (!ALL_DIAGNOSTIC_SOURCES.some((r) => selectorMatches(r, s))) {
+      const hint = didYouMean(s, ruleSelectors(ALL_DIAGNOSTIC_SOURCES), "; 'pylint-perf rules' lists them");
+      throw new UsageError(`--${option}: '${s}' is not a rule code, name or prefix${hint}`);
     }
   }
-  const output = values.output !== undefined ? outputPath(values.output, io.cwd) : undefined;
-  let paths = positionals;
-  if (values['changed-since'] !== undefined) {
-    paths = changedFiles(values['changed-since'], positionals, io.cwd);
-  }
-  const options: CheckOptions = {
-    paths,
-    exactPaths: values['changed-since'] !== undefined,
-    cwd: io.cwd,
-    rules: RULES,
+}
+
+/** The run's options from the command line (`--changed-since` asks git, `--importtime` reads its file). */
+function checkOptions(values: CheckValues, positionals: string[], cwd: string): CheckOptions {
+  const changedSince = values['changed-since'];
+  return {
+    paths: changedSince !== undefined ? changedFiles(changedSince, positionals, cwd) : positionals,
+    exactPaths: changedSince !== undefined,
+    cwd,
+    rules: CHECK_RULES,
     configFile: values.config,
     isolated: values.isolated,
-    ...ruleLists,
-    failOn: failOn as FailOn | undefined,
+    select: list(values.select),
+    extendSelect: extendSelect(values),
+    ignore: list(values.ignore),
+    failOn: values['fail-on'] as FailOn | undefined,
     extendExclude: list(values['extend-exclude']),
     forceExclude: values['force-exclude'],
     projectContext: values['no-project-context'] ? false : undefined,
     respectGitignore: values['no-respect-gitignore'] ? false : undefined,
-    reportUnusedSuppressions: values['report-unused-suppressions'],
     cache: values['no-cache'] ? false : undefined,
-    importTime: values.importtime !== undefined ? readImportTime(path.resolve(io.cwd, values.importtime)) : undefined,
+    inputs: values.importtime !== undefined ? { importTimes: readImportTime(path.resolve(cwd, values.importtime)) } : {},
   };
+}
 
-  let result = await runCheck(options);
-  let fixed: Report['fixed'];
-  if (values.fix) {
-    const outcome = await applyFixes(result.diagnostics, values['unsafe-fixes'] ?? false);
-    if (outcome.fixed > 0) {
-      fixed = { findings: outcome.fixed, files: outcome.files };
-      result = await runCheck(options);
-    }
-  }
+/** `--extend-select`, and `--report-unused-suppressions`: the documented alias of extend-select unused-suppression. */
+function extendSelect(values: CheckValues): string[] | undefined {
+  const given = list(values['extend-select']);
+  if (!values['report-unused-suppressions']) return given;
+  return [...(given ?? []), REPORT_UNUSED_SUPPRESSIONS_SELECTS];
+}
 
-  const sources = new Map<string, string[] | null>();
-  const loadSources = async (): Promise<void> => {
-    for (const d of result.diagnostics) {
-      if (sources.has(d.path)) continue;
-      const s = await readSource(d.path);
-      // Lines as the parser numbers them: LF ends a line; a CR before it is not part of the text.
-      sources.set(d.path, s.ok ? s.text.split('\n').map((l) => l.replace(/\r$/, '')) : null);
-    }
-  };
+/** The run; with `--fix`, the fixes applied and the run again when any was. */
+async function checkAndFix(options: CheckOptions, fix: boolean, unsafe: boolean): Promise<{ result: CheckResult; fixed?: Report['fixed'] }> {
+  const result = await runCheck(options);
+  if (!fix) return { result };
+  const outcome = await applyFixes(result.diagnostics, unsafe);
+  if (outcome.fixed === 0) return { result };
+  return { result: await runCheck(options), fixed: { findings: outcome.fixed, files: outcome.files } };
+}
+
+function reportOf(result: CheckResult, fixed: Report['fixed'], noFilesUnder: string[] | undefined, cwd: string): Report {
   const configuredSeverity = Object.fromEntries(
     Object.entries(result.config.severity).filter((entry): entry is [string, Severity] => entry[1] !== 'off'),
   );
-  const report: Report = {
+  return {
     diagnostics: result.diagnostics,
     notices: result.notices,
     filesChecked: result.filesChecked,
@@ -420,46 +440,67 @@ async function check(args: string[], io: CliIO): Promise<number> {
       safe: result.diagnostics.filter((d) => d.fix?.applicability === 'safe').length,
       unsafe: result.diagnostics.filter((d) => d.fix !== undefined && d.fix.applicability !== 'safe').length,
     },
-    // Nothing to analyse under the named paths (--changed-since naming no file is not that).
-    noFilesUnder: result.filesFound === 0 && values['changed-since'] === undefined ? (positionals.length > 0 ? positionals : ['.']) : undefined,
-    cwd: io.cwd,
+    noFilesUnder,
+    cwd,
     srcRoot: result.workTree,
     tool: TOOL,
-    sourceLines: (p) => sources.get(p) ?? undefined,
+    sourceLines: () => undefined,
   };
-  const toFile = output !== undefined;
-  const printNotices = (): void => {
-    if (values.quiet) return;
-    for (const n of result.notices) io.stderr.write(`${displayPath(n.path, io.cwd)}${n.line ? `:${n.line}` : ''}: notice [${n.kind}] ${n.message}\n`);
-    // Machine formats keep stdout for the report: what --fix did is said here.
-    if (fixed) io.stderr.write(`${fixedSentence(fixed)}\n`);
-  };
-  let text: string;
-  if (format === 'json') {
-    text = formatJson(report);
-    printNotices();
-  } else if (format === 'sarif') {
-    await loadSources();
-    report.provenance = readProvenance(result.workTree);
-    text = formatSarif(report, { category: values['sarif-category'] });
-    printNotices();
-  } else if (format === 'github') {
-    text = formatGithub(report);
-    if (fixed && !values.quiet) io.stderr.write(`${fixedSentence(fixed)}\n`);
-  } else {
-    const tty = !toFile && io.stdout.isTTY === true;
-    const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
-    const forceColor = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && !toFile;
-    const showSource = values['no-show-source'] ? false : (values['show-source'] ?? tty);
-    if (showSource) await loadSources();
-    text = formatText(report, { color: !noColor && (tty || forceColor), showSource, quiet: values.quiet === true });
-  }
-  if (output !== undefined) {
-    try {
-      await writeFile(output, text, 'utf8');
-    } catch (error) {
-      throw new OutputError(`--output ${values.output}: cannot write the report: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+}
+
+/** The report in its format. Notices, and what --fix did, go to stderr: machine formats keep stdout for the report. */
+async function render(report: Report, values: CheckValues, io: CliIO, toFile: boolean): Promise<string> {
+  const quiet = values.quiet === true;
+  switch (values.format as Format) {
+    case 'json': {
+      const text = formatJson(report);
+      printNotices(report, quiet, io);
+      return text;
     }
-  } else io.stdout.write(text);
-  return result.failed ? 1 : 0;
+    case 'sarif': {
+      const full = { ...report, sourceLines: await sourceLines(report.diagnostics), provenance: readProvenance(report.srcRoot!) };
+      const text = formatSarif(full, { category: values['sarif-category'] });
+      printNotices(report, quiet, io);
+      return text;
+    }
+    case 'github': {
+      const text = formatGithub(report);
+      if (report.fixed && !quiet) io.stderr.write(`${fixedSentence(report.fixed)}\n`);
+      return text;
+    }
+    default: {
+      const tty = !toFile && io.stdout.isTTY === true;
+      const noColor = io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '';
+      const forceColor = io.env.FORCE_COLOR !== undefined && io.env.FORCE_COLOR !== '0' && !toFile;
+      const showSource = values['no-show-source'] ? false : (values['show-source'] ?? tty);
+      const shown = showSource ? { ...report, sourceLines: await sourceLines(report.diagnostics) } : report;
+      return formatText(shown, { color: !noColor && (tty || forceColor), showSource, quiet });
+    }
+  }
+}
+
+function printNotices(report: Report, quiet: boolean, io: CliIO): void {
+  if (quiet) return;
+  for (const n of report.notices) io.stderr.write(`${displayPath(n.path, io.cwd)}${n.line ? `:${n.line}` : ''}: notice [${n.kind}] ${n.message}\n`);
+  if (report.fixed) io.stderr.write(`${fixedSentence(report.fixed)}\n`);
+}
+
+/** The lines of the files with findings, as the parser numbers them (code frames, SARIF fingerprints). */
+async function sourceLines(diagnostics: readonly Diagnostic[]): Promise<(file: string) => string[] | undefined> {
+  const sources = new Map<string, string[] | null>();
+  for (const d of diagnostics) {
+    if (sources.has(d.path)) continue;
+    const s = await readSource(d.path);
+    // LF ends a line; a CR before it is not part of the text.
+    sources.set(d.path, s.ok ? s.text.split('\n').map((l) => l.replace(/\r$/, '')) : null);
+  }
+  return (file) => sources.get(file) ?? undefined;
+}
+
+async function writeReport(file: string, given: string, text: string): Promise<void> {
+  try {
+    await writeFile(file, text, 'utf8');
+  } catch (error) {
+    throw new OutputError(`--output ${given}: cannot write the report: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }

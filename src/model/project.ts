@@ -11,7 +11,6 @@
 import path from 'node:path';
 import type { DeploymentModel } from '../read/deploy/model.js';
 import type { DeploymentFileKind } from '../read/discover.js';
-import type { ImportTimes } from '../read/importtime.js';
 import type { ModuleFacts, QualifiedName, ScopeFact } from '../read/python/facts.js';
 import { LIBRARY_ALIASES } from './library-model.js';
 
@@ -63,13 +62,11 @@ export class Project {
   readonly deployment: DeploymentModel;
   /** The project root (the configuration's directory, or the detected project directory). */
   readonly root: string;
-  /** Import times measured by the user (`--importtime`), by module name. */
-  importTimes: ImportTimes | undefined = undefined;
   /**
    * How a message names a file: as the finding's own path is printed (the runner makes it
    * relative to the current directory); relative to the project root by default.
    */
-  displayPath: (file: string) => string = (file) => path.relative(this.root, file).split(path.sep).join('/');
+  readonly displayPath: (file: string) => string;
   private readonly byName = new Map<string, ModuleFacts>();
   private readonly bySuffix = new Map<string, ModuleFacts | null>();
   private readonly byRootAlias = new Map<string, ModuleFacts | null>();
@@ -87,11 +84,13 @@ export class Project {
      * the directory, unless two directories give the same name.
      */
     importRoots: readonly string[] = [],
+    displayPath?: (file: string) => string,
   ) {
     this.modules = modules;
     this.deploymentFiles = deploymentFiles;
     this.deployment = deployment;
     this.root = root;
+    this.displayPath = displayPath ?? ((file) => path.relative(root, file).split(path.sep).join('/'));
     for (const m of modules) {
       if (!m.moduleName) continue;
       if (!this.byName.has(m.moduleName) || m.isPackage) this.byName.set(m.moduleName, m);

@@ -1,8 +1,9 @@
-import type { AnyRule } from './rule.js';
+import type { AnyRule, SuppressionContext, UnusedSuppression } from './rule.js';
 
 /**
- * The engine's own diagnostic for suppressions that silence nothing: off by default, selected
- * like a rule (`--extend-select PP001`), or with `--report-unused-suppressions`.
+ * Suppressions that silence nothing: off by default, selected like a rule
+ * (`--extend-select PP001`), or with `--report-unused-suppressions`. It checks the suppressions
+ * the other rules' findings left unused, so it runs after them.
  */
 export const rule: AnyRule = {
   code: 'PP001',
@@ -18,5 +19,15 @@ export const rule: AnyRule = {
     fix: 'Delete the comment, or the rule codes in it that are no longer needed; correct misspelt codes.',
     bad: 'async def handler():\n    await asyncio.sleep(1)  # noqa: PP101',
     good: 'async def handler():\n    await asyncio.sleep(1)',
+  },
+
+  checkSuppressions(unused: readonly UnusedSuppression[], context: SuppressionContext<unknown>): void {
+    for (const u of unused) {
+      const parts: string[] = [];
+      if (u.unused.includes('*')) parts.push('this suppression silences nothing');
+      else if (u.unused.length > 0) parts.push(`nothing to suppress for ${u.unused.join(', ')}`);
+      if (u.unknown.length > 0) parts.push(`unknown rule${u.unknown.length > 1 ? 's' : ''} ${u.unknown.join(', ')}`);
+      context.report({ path: u.path, range: u.range, message: `Unused suppression: ${parts.join('; ')}.` });
+    }
   },
 };

@@ -2,6 +2,7 @@ import type { RelatedLocation } from '../core/diagnostics.js';
 import { applicationModel, lazyModules, type AppEntry, type ImportEdge } from '../model/application.js';
 import type { Project } from '../model/project.js';
 import type { ImportFact, ModuleFacts } from '../read/python/facts.js';
+import type { ImportTimes } from '../read/importtime.js';
 import type { Rule, RuleContext } from './rule.js';
 import { optionValue } from '../read/deploy/options.js';
 import { gunicornSettings, seconds } from '../model/serving.js';
@@ -80,8 +81,7 @@ function catalogueEntry(module: string, options: Options): string | undefined {
 }
 
 /** The measured cost: the largest cumulative time of the module and the packages its import runs. */
-function measured(project: Project, module: string): { ms: number; name: string } | undefined {
-  const times = project.importTimes;
+function measured(times: ImportTimes | undefined, module: string): { ms: number; name: string } | undefined {
   if (!times) return undefined;
   const parts = module.split('.');
   let best: { ms: number; name: string } | undefined;
@@ -170,6 +170,7 @@ def report():
 
   checkProject(context: RuleContext<Options>): void {
     const { project, options } = context;
+    const times = context.inputs.importTimes;
     const app = applicationModel(project);
     // Breadth-first from the entries: the shortest chain to each module loaded at start-up.
     const reachedBy = new Map<ModuleFacts, { edge?: ImportEdge; entry: AppEntry }>();
@@ -204,7 +205,7 @@ def report():
         );
         if (loadedAnyway) continue;
         let cost: string | undefined;
-        const m = measured(project, statement.name ? `${name}.${statement.name}` : name) ?? measured(project, name);
+        const m = measured(times, statement.name ? `${name}.${statement.name}` : name) ?? measured(times, name);
         if (m) {
           if (m.ms < options.importtimeThresholdMs) continue;
           cost = `measured ${m.ms.toFixed(0)} ms cumulative in your -X importtime log`;

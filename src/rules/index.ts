@@ -22,5 +22,8 @@ import { rule as PP501 } from './PP501-loguru-enqueue.js';
 
 export const RULES: readonly AnyRule[] = [PP101, PP102, PP103, PP201, PP202, PP301, PP302, PP303, PP304, PP305, PP401, PP402, PP403, PP501];
 
-/** Every diagnostic code the tool can emit: the rules plus the engine's own PP001. */
+/** Every diagnostic code the tool can emit: the rules on code plus PP001 on suppression comments. */
 export const ALL_DIAGNOSTIC_SOURCES: readonly AnyRule[] = [UNUSED_SUPPRESSION, ...RULES];
+
+/** What a check can run, in the order it runs them: the rules on code, then PP001 on the suppressions they leave. */
+export const CHECK_RULES: readonly AnyRule[] = [...RULES, UNUSED_SUPPRESSION];

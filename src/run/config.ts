@@ -15,19 +15,15 @@ import type * as SmolToml from 'smol-toml';
 import { SEVERITIES, type Severity } from '../core/diagnostics.js';
 import { camel } from '../core/rule-docs.js';
 import type { AnyRule } from '../rules/rule.js';
-import { rule as UNUSED_SUPPRESSION } from '../rules/PP001-unused-suppression.js';
 
 /** ajv and the TOML parser are loaded only when there is a configuration file to read (start-up of small runs). */
 const requireLazily = createRequire(import.meta.url);
 
-/** The rules plus the engine's own diagnostics (PP001), which are configured like rules. */
-const configurableCache = new WeakMap<readonly AnyRule[], readonly AnyRule[]>();
-function configurable(rules: readonly AnyRule[]): readonly AnyRule[] {
-  if (rules.includes(UNUSED_SUPPRESSION)) return rules;
-  let all = configurableCache.get(rules);
-  if (!all) configurableCache.set(rules, (all = [...rules, UNUSED_SUPPRESSION]));
-  return all;
-}
+/**
+ * The one documented alias: `report-unused-suppressions = true` (and `--report-unused-suppressions`)
+ * is `extend-select` of the rule of this name.
+ */
+export const REPORT_UNUSED_SUPPRESSIONS_SELECTS = 'unused-suppression';
 
 export class ConfigError extends Error {
   constructor(
@@ -60,7 +56,6 @@ export interface Config {
   extendExclude: string[];
   src: string[];
   respectGitignore: boolean;
-  reportUnusedSuppressions: boolean;
   /** Rule options by rule code, camelCased keys, merged over the rule's defaults later. */
   ruleOptions: Record<string, Record<string, unknown>>;
 }
@@ -82,7 +77,6 @@ export function defaultConfig(root: string): Config {
     extendExclude: [],
     src: ['.', 'src'],
     respectGitignore: true,
-    reportUnusedSuppressions: false,
     ruleOptions: {},
   };
 }
@@ -101,8 +95,8 @@ export function ruleSelectors(rules: readonly AnyRule[]): string[] {
   return [...set].sort();
 }
 
-export function buildConfigSchema(ruleSet: readonly AnyRule[]): Record<string, unknown> {
-  const rules = configurable(ruleSet);
+/** The schema of a configuration for these rules (every rule a run may select). */
+export function buildConfigSchema(rules: readonly AnyRule[]): Record<string, unknown> {
   const selector = { type: 'string', enum: ruleSelectors(rules) };
   const selectorList = { type: 'array', items: selector };
   const ruleKeys = rules.flatMap((r) => [r.code, r.name]).sort();
@@ -238,8 +232,7 @@ function readRawConfig(file: string): { raw: unknown; prefix: string } {
   }
 }
 
-export function loadConfig(file: string, ruleSet: readonly AnyRule[]): Config {
-  const rules = configurable(ruleSet);
+export function loadConfig(file: string, rules: readonly AnyRule[]): Config {
   const { raw, prefix } = readRawConfig(file);
   validate(file, raw, prefix, rules);
   const c = raw as Record<string, unknown>;
@@ -260,7 +253,7 @@ export function loadConfig(file: string, ruleSet: readonly AnyRule[]): Config {
   if (c['extend-exclude']) config.extendExclude = c['extend-exclude'] as string[];
   if (c.src) config.src = c.src as string[];
   if (typeof c['respect-gitignore'] === 'boolean') config.respectGitignore = c['respect-gitignore'];
-  if (typeof c['report-unused-suppressions'] === 'boolean') config.reportUnusedSuppressions = c['report-unused-suppressions'];
+  if (c['report-unused-suppressions'] === true) config.extendSelect = [...config.extendSelect, REPORT_UNUSED_SUPPRESSIONS_SELECTS];
   for (const rule of rules) {
     for (const key of [rule.name, rule.code]) {
       const table = c[key] as Record<string, unknown> | undefined;

@@ -5,12 +5,13 @@
  *   # pylint-perf: disable-file=PP201                 the whole file
  *   # noqa: PP101      # noqa                          this line (bare: every rule)
  * Codes, rule names and code prefixes (`PP1`: every PP1xx rule) are accepted. `# noqa: E501`
- * (another tool's codes only) does not silence pylint-perf. Unused suppressions are reported by
- * PP001 when it is selected (or `report-unused-suppressions`).
+ * (another tool's codes only) does not silence pylint-perf. The suppressions that silenced nothing
+ * go to the selected rules that check suppressions (`Rule.checkSuppressions`).
  */
 
-import type { Diagnostic, SourceRange } from '../core/diagnostics.js';
+import type { Diagnostic } from '../core/diagnostics.js';
 import type { SuppressionFact } from '../read/python/facts.js';
+import type { UnusedSuppression } from '../rules/rule.js';
 
 export interface RuleLookup {
   /** Code for a code or a rule name (case-insensitive), or undefined when it is no rule of ours. */
@@ -25,7 +26,7 @@ export interface SuppressionOutcome {
   kept: Diagnostic[];
   suppressedCount: number;
   /** Suppressions that silenced nothing: where, and the targets that were unused or unknown. */
-  unused: { path: string; range: SourceRange; unused: string[]; unknown: string[] }[];
+  unused: UnusedSuppression[];
 }
 
 const OUR_CODE = /^PP\d{0,3}$/i;
@@ -89,7 +90,7 @@ export function applySuppressions(
     }
   }
 
-  const unused: SuppressionOutcome['unused'] = [];
+  const unused: UnusedSuppression[] = [];
   const anyRan = !rules.ran || !rules.codes || rules.codes.some((c) => rules.ran!(c));
   for (const [path, list] of suppressions) {
     for (const s of list) {

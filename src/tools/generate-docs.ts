@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildConfigSchema } from '../run/config.js';
 import { ruleDocPath, ruleMarkdown } from '../core/rule-docs.js';
-import { ALL_DIAGNOSTIC_SOURCES, RULES } from '../rules/index.js';
+import { ALL_DIAGNOSTIC_SOURCES, CHECK_RULES, RULES } from '../rules/index.js';
 
 /** The repository root: two levels above this file, in src/tools/ as in dist/tools/. */
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -45,7 +45,7 @@ export function generatedFiles(root: string = REPO): Map<string, string> {
     index.push(`| [${rule.code}](${file}) | \`${rule.name}\` | ${rule.severity} | ${rule.summary.replace(/\|/g, '\\|')} |`);
   }
   files.set(path.join('docs', 'rules', 'README.md'), `${index.join('\n')}\n`);
-  files.set('rules.schema.json', `${JSON.stringify(buildConfigSchema(RULES), null, 2)}\n`);
+  files.set('rules.schema.json', `${JSON.stringify(buildConfigSchema(CHECK_RULES), null, 2)}\n`);
   files.set('README.md', readmeWithRuleTable(readFileSync(path.join(root, 'README.md'), 'utf8')));
   return files;
 }

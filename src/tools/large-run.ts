@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { runCheck } from '../run/runner.js';
 import { deploymentFileKind } from '../read/discover.js';
 import { formatJson } from '../reporters/json.js';
-import { RULES } from '../rules/index.js';
+import { CHECK_RULES } from '../rules/index.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -45,7 +45,7 @@ function real(p: string): string {
 async function once(corpus: string, workers: number) {
   process.env.PYLINT_PERF_WORKERS = String(workers);
   const started = process.hrtime.bigint();
-  const result = await runCheck({ paths: [corpus], cwd: corpus, rules: RULES, isolated: true, respectGitignore: false, select: ['ALL'], cache: false });
+  const result = await runCheck({ paths: [corpus], cwd: corpus, rules: CHECK_RULES, isolated: true, respectGitignore: false, select: ['ALL'], cache: false });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   const json = formatJson({ diagnostics: result.diagnostics, notices: result.notices, cwd: corpus } as never);
   return { result, json, seconds };

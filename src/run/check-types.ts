@@ -1,0 +1,57 @@
+/** What a check run is given and what it hands back (run/runner.ts). */
+
+import type { Diagnostic, Notice } from '../core/diagnostics.js';
+import type { PythonParser } from '../read/python/parser.js';
+import type { AnyRule, RunInputs } from '../rules/rule.js';
+import type { Config, FailOn } from './config.js';
+
+export interface CheckOptions {
+  paths: string[];
+  /** The paths are exactly what to check, even when empty (`--changed-since`); otherwise no paths means `.`. */
+  exactPaths?: boolean;
+  cwd: string;
+  /** The rules the run may select from, in the order they run (rules/index.ts CHECK_RULES). */
+  rules: readonly AnyRule[];
+  configFile?: string;
+  /** Ignore every configuration file (defaults only), like Ruff's --isolated. */
+  isolated?: boolean;
+  select?: string[];
+  extendSelect?: string[];
+  ignore?: string[];
+  failOn?: FailOn;
+  extendExclude?: string[];
+  forceExclude?: boolean;
+  respectGitignore?: boolean;
+  /**
+   * When the paths are part of a project (pre-commit passes single files, users name `src/api`),
+   * the rest of the project is read too, so that cross-file facts (where a name comes from, which
+   * module is the app entry) are right; findings and notices are reported for the named paths
+   * only. Default true; false analyses the named paths alone.
+   */
+  projectContext?: boolean;
+  /** What the user hands the rules besides the files (`--importtime`): the same for the whole run. */
+  inputs?: RunInputs;
+  /** Use the on-disk cache (default true); `--no-cache` sets false. */
+  cache?: boolean;
+  /** Reuse a parser across runs (editor / watch mode); created and disposed here otherwise. */
+  parser?: PythonParser;
+}
+
+export interface CheckResult {
+  diagnostics: Diagnostic[];
+  notices: Notice[];
+  filesChecked: number;
+  /** The Python and deployment files found under the named paths (analysed or not: unreadable ones count). */
+  filesFound: number;
+  suppressedCount: number;
+  config: Config;
+  activeRules: AnyRule[];
+  /** True when a diagnostic is at or above the fail-on level. */
+  failed: boolean;
+  /** The git work tree holding the project (where SARIF paths start), or the project root. */
+  workTree: string;
+  /** The named files that were analysed (Python modules parsed, deployment files read). */
+  checkedFiles: string[];
+  /** The outcome came from the cache (nothing changed since a previous run). */
+  cacheHit: boolean;
+}
