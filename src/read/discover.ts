@@ -143,101 +143,52 @@ class GitignoreChain {
   }
 }
 
+const OUTSIDE_MESSAGE = 'skipped: symbolic link to a location outside the project (never read, so that a link added to the repository cannot expose other files)';
 
 export async function discoverFiles(options: DiscoverOptions): Promise<Discovery> {
-  const notices: Notice[] = [];
-  const found = new Map<string, string>(); // real path → path as discovered
-  const deployment = new Map<string, string>();
-  const excluder = ignoreFactory().add([...options.exclude]);
-  const projectRoot = options.projectRoot ?? options.root;
-  const gitignore = options.respectGitignore ? new GitignoreChain(projectRoot) : undefined;
-  const visitedDirs = new Set<string>();
-  let realProjectRoot: string;
-  try {
-    realProjectRoot = await fs.realpath(projectRoot);
-  } catch {
-    realProjectRoot = path.resolve(projectRoot);
+  const discoverer = new Discoverer(options);
+  await discoverer.resolveProjectRoot();
+  for (const given of options.paths) await discoverer.addPath(given);
+  const files = [...discoverer.found.values()].sort();
+  const deploymentFiles = [...discoverer.deployment.values()].sort();
+  return { files, deploymentFiles, notices: discoverer.notices };
+}
+
+/** One discovery: what has been found so far, and what decides whether a path is read. */
+class Discoverer {
+  readonly notices: Notice[] = [];
+  /** Python sources: real path → path as discovered. */
+  readonly found = new Map<string, string>();
+  /** Deployment files: real path → path as discovered. */
+  readonly deployment = new Map<string, string>();
+  private readonly excluder: Ignore;
+  private readonly projectRoot: string;
+  private readonly gitignore: GitignoreChain | undefined;
+  private readonly visitedDirs = new Set<string>();
+  private realProjectRoot = '';
+  /**
+   * Directories named on the command line are walked even when an exclude pattern covers them;
+   * inside such a directory, patterns are matched relative to it.
+   */
+  private readonly explicitlyExcluded = new Set<string>();
+
+  constructor(private readonly options: DiscoverOptions) {
+    this.excluder = ignoreFactory().add([...options.exclude]);
+    this.projectRoot = options.projectRoot ?? options.root;
+    this.gitignore = options.respectGitignore ? new GitignoreChain(this.projectRoot) : undefined;
   }
-  /** A real path outside the project: reported once, never read. */
-  const outside = (abs: string, real: string): boolean => {
-    if (inside(realProjectRoot, real) !== undefined) return false;
-    notices.push({ kind: 'outside-project', path: abs, message: 'skipped: symbolic link to a location outside the project (never read, so that a link added to the repository cannot expose other files)' });
-    return true;
-  };
 
-  // Directories named on the command line are walked even when an exclude pattern covers them;
-  // inside such a directory, patterns are matched relative to it.
-  const explicitlyExcluded = new Set<string>();
-  const excluded = async (abs: string, isDir: boolean, base: string): Promise<boolean> => {
-    const rel = (explicitlyExcluded.has(base) ? undefined : inside(options.root, abs)) ?? inside(base, abs);
-    if (rel) {
-      const test = isDir ? `${rel}/` : rel;
-      if (excluder.ignores(test)) return true;
-    }
-    return gitignore ? gitignore.ignored(abs, isDir) : false;
-  };
-
-  const addFile = async (abs: string, into = found): Promise<void> => {
-    let real = abs;
+  async resolveProjectRoot(): Promise<void> {
     try {
-      real = await fs.realpath(abs);
+      this.realProjectRoot = await fs.realpath(this.projectRoot);
     } catch {
-      // dangling link: reported when it is read
+      this.realProjectRoot = path.resolve(this.projectRoot);
     }
-    if (real !== abs && outside(abs, real)) return;
-    if (!into.has(real)) into.set(real, abs);
-  };
+  }
 
-  const walk = async (dir: string, base: string): Promise<void> => {
-    let real: string;
-    try {
-      real = await fs.realpath(dir);
-    } catch (error) {
-      notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${(error as NodeJS.ErrnoException).code}); skipped` });
-      return;
-    }
-    if (visitedDirs.has(real)) return; // symlink loop or a second link to the same directory
-    if (real !== dir && outside(dir, real)) return;
-    visitedDirs.add(real);
-    let entries: Dirent[];
-    try {
-      entries = await fs.readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${(error as NodeJS.ErrnoException).code}); skipped` });
-      return;
-    }
-    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      const abs = path.join(dir, entry.name);
-      let isDir = entry.isDirectory();
-      let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
-        try {
-          const st = await fs.stat(abs);
-          isDir = st.isDirectory();
-          isFile = !isDir;
-        } catch (error) {
-          if (isPythonSource(entry.name)) {
-            const code = (error as NodeJS.ErrnoException).code;
-            notices.push({ kind: 'unreadable', path: abs, message: code === 'ELOOP' ? 'symbolic link loop; skipped' : 'dangling symbolic link; skipped' });
-          }
-          continue;
-        }
-      }
-      if (isDir) {
-        if (await excluded(abs, true, base)) continue;
-        await walk(abs, base);
-      } else if ((isFile || !entry.isDirectory()) && isPythonSource(entry.name)) {
-        if (await excluded(abs, false, base)) continue;
-        await addFile(abs);
-      } else if (isFile && deploymentFileKind(abs)) {
-        if (await excluded(abs, false, base)) continue;
-        await addFile(abs, deployment);
-      }
-    }
-  };
-
-  for (const given of options.paths) {
+  /** A path given on the command line: a directory, a file, or a glob pattern. */
+  async addPath(given: string): Promise<void> {
+    const { options } = this;
     const abs = path.resolve(options.cwd, given);
     let stat;
     try {
@@ -246,31 +197,114 @@ export async function discoverFiles(options: DiscoverOptions): Promise<Discovery
       stat = undefined;
     }
     if (!stat) {
-      if (GLOB_MAGIC.test(given)) {
-        const { default: fg } = await import('fast-glob');
-        const matches = await fg(given, { cwd: options.cwd, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true });
-        for (const m of matches.sort()) {
-          const file = path.normalize(m);
-          if (await excluded(file, false, options.cwd)) continue;
-          if (isPythonSource(file)) await addFile(file);
-          else if (deploymentFileKind(file)) await addFile(file, deployment);
-        }
-        continue;
-      }
+      if (GLOB_MAGIC.test(given)) return this.addGlob(given);
       throw new UsageError(`${given}: no such file or directory`);
     }
     if (stat.isDirectory()) {
-      if (await excluded(abs, true, abs)) explicitlyExcluded.add(abs);
-      await walk(abs, abs);
+      if (await this.excluded(abs, true, abs)) this.explicitlyExcluded.add(abs);
+      await this.walk(abs, abs);
     } else {
       // Named explicitly: always checked, unless --force-exclude asks to apply the excludes.
       // Any name that is not a known deployment file is read as Python (scripts without `.py`).
-      if (options.forceExclude && (await excluded(abs, false, path.dirname(abs)))) continue;
-      if (!isPythonSource(abs) && deploymentFileKind(abs)) await addFile(abs, deployment);
-      else await addFile(abs);
+      if (options.forceExclude && (await this.excluded(abs, false, path.dirname(abs)))) return;
+      if (!isPythonSource(abs) && deploymentFileKind(abs)) await this.addFile(abs, this.deployment);
+      else await this.addFile(abs);
     }
   }
-  const files = [...found.values()].sort();
-  const deploymentFiles = [...deployment.values()].sort();
-  return { files, deploymentFiles, notices };
+
+  /** A glob pattern (`'src/**\/*.py'`), through fast-glob: the Python sources and deployment files it matches. */
+  private async addGlob(given: string): Promise<void> {
+    const { default: fg } = await import('fast-glob');
+    const matches = await fg(given, { cwd: this.options.cwd, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: true, suppressErrors: true });
+    for (const m of matches.sort()) {
+      const file = path.normalize(m);
+      if (await this.excluded(file, false, this.options.cwd)) continue;
+      if (isPythonSource(file)) await this.addFile(file);
+      else if (deploymentFileKind(file)) await this.addFile(file, this.deployment);
+    }
+  }
+
+  /** A real path outside the project: reported once, never read. */
+  private outside(abs: string, real: string): boolean {
+    if (inside(this.realProjectRoot, real) !== undefined) return false;
+    this.notices.push({ kind: 'outside-project', path: abs, message: OUTSIDE_MESSAGE });
+    return true;
+  }
+
+  private async excluded(abs: string, isDir: boolean, base: string): Promise<boolean> {
+    const rel = (this.explicitlyExcluded.has(base) ? undefined : inside(this.options.root, abs)) ?? inside(base, abs);
+    if (rel) {
+      const test = isDir ? `${rel}/` : rel;
+      if (this.excluder.ignores(test)) return true;
+    }
+    return this.gitignore ? this.gitignore.ignored(abs, isDir) : false;
+  }
+
+  private async addFile(abs: string, into = this.found): Promise<void> {
+    let real = abs;
+    try {
+      real = await fs.realpath(abs);
+    } catch {
+      // dangling link: reported when it is read
+    }
+    if (real !== abs && this.outside(abs, real)) return;
+    if (!into.has(real)) into.set(real, abs);
+  }
+
+  /** A directory, depth first in name order; each real directory once. */
+  private async walk(dir: string, base: string): Promise<void> {
+    const entries = await this.readDirectory(dir);
+    if (!entries) return;
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const abs = path.join(dir, entry.name);
+      const type = await this.entryType(abs, entry);
+      if (!type) continue;
+      if (type.isDir) {
+        if (await this.excluded(abs, true, base)) continue;
+        await this.walk(abs, base);
+      } else if ((type.isFile || !entry.isDirectory()) && isPythonSource(entry.name)) {
+        if (await this.excluded(abs, false, base)) continue;
+        await this.addFile(abs);
+      } else if (type.isFile && deploymentFileKind(abs)) {
+        if (await this.excluded(abs, false, base)) continue;
+        await this.addFile(abs, this.deployment);
+      }
+    }
+  }
+
+  /** The entries of a directory not visited yet and inside the project; undefined (with a notice when unreadable) otherwise. */
+  private async readDirectory(dir: string): Promise<Dirent[] | undefined> {
+    let real: string;
+    try {
+      real = await fs.realpath(dir);
+    } catch (error) {
+      this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${(error as NodeJS.ErrnoException).code}); skipped` });
+      return undefined;
+    }
+    if (this.visitedDirs.has(real)) return undefined; // symlink loop or a second link to the same directory
+    if (real !== dir && this.outside(dir, real)) return undefined;
+    this.visitedDirs.add(real);
+    try {
+      return await fs.readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${(error as NodeJS.ErrnoException).code}); skipped` });
+      return undefined;
+    }
+  }
+
+  /** Whether an entry is a directory or a file, through a symbolic link; undefined for a broken link (a notice for a Python one). */
+  private async entryType(abs: string, entry: Dirent): Promise<{ isDir: boolean; isFile: boolean } | undefined> {
+    if (!entry.isSymbolicLink()) return { isDir: entry.isDirectory(), isFile: entry.isFile() };
+    try {
+      const st = await fs.stat(abs);
+      return { isDir: st.isDirectory(), isFile: !st.isDirectory() };
+    } catch (error) {
+      if (isPythonSource(entry.name)) {
+        const code = (error as NodeJS.ErrnoException).code;
+        this.notices.push({ kind: 'unreadable', path: abs, message: code === 'ELOOP' ? 'symbolic link loop; skipped' : 'dangling symbolic link; skipped' });
+      }
+      return undefined;
+    }
+  }
 }

@@ -5,8 +5,12 @@
  * read up to there is kept.
  */
 
+import path from 'node:path';
+import type { Notice } from '../../core/diagnostics.js';
 import type { NginxDirective } from './model.js';
 import { LineIndex } from './text.js';
+
+const MAX_INCLUDE_DEPTH = 16;
 
 export interface NginxParse {
   directives: NginxDirective[];
@@ -74,7 +78,7 @@ function tokenize(text: string): Token[] {
   return tokens;
 }
 
-export function parseNginx(path: string, text: string): NginxParse {
+export function parseNginx(file: string, text: string): NginxParse {
   const lines = new LineIndex(text);
   const tokens = tokenize(text);
   const root: NginxDirective[] = [];
@@ -103,7 +107,7 @@ export function parseNginx(path: string, text: string): NginxParse {
     const directive: NginxDirective = {
       name: words[0].text,
       args: words.slice(1).map((w) => w.text),
-      location: { path, range: lines.range(words[0].start, words[words.length - 1].end) },
+      location: { path: file, range: lines.range(words[0].start, words[words.length - 1].end) },
     };
     stack[stack.length - 1].push(directive);
     if (t.kind === '{') {
@@ -120,4 +124,44 @@ export function parseNginx(path: string, text: string): NginxParse {
 /** Looks like an nginx file (rather than supervisord or another `.conf`). */
 export function looksLikeNginx(text: string): boolean {
   return /^\s*(http|server|upstream|location|events|stream)\b[^;\n]*\{/m.test(text) || /^\s*(proxy_pass|listen|server_name|include)\s[^\n]*;\s*(#.*)?$/m.test(text);
+}
+
+/**
+ * The top-level files (those no other file includes), each with its `include`s expanded in place
+ * from the files read; an include loop is a notice and is not followed again.
+ */
+export function expandNginx(files: Map<string, NginxDirective[]>, notices: Notice[]): { path: string; directives: NginxDirective[] }[] {
+  const included = new Set<string>();
+  const resolveInclude = (pattern: string, from: string, top: string): string[] => {
+    const candidates = new Set<string>();
+    const bases = [path.dirname(from), path.dirname(top)];
+    const rel = pattern.replace(/^\/etc\/nginx\//, '').replace(/^\/usr\/local\/nginx\/conf\//, '');
+    for (const base of bases) {
+      const target = path.isAbsolute(pattern) && rel === pattern ? pattern : path.resolve(base, rel);
+      const regex = new RegExp(`^${target.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
+      for (const file of files.keys()) if (regex.test(file)) candidates.add(file);
+      // Also the last components only: `conf.d/*.conf` against a project's `nginx/conf.d/`.
+    }
+    return [...candidates].sort();
+  };
+  const expand = (directives: NginxDirective[], file: string, top: string, stack: string[]): NginxDirective[] => {
+    const out: NginxDirective[] = [];
+    for (const d of directives) {
+      if (d.name === 'include' && d.args[0]) {
+        for (const target of resolveInclude(d.args[0], file, top)) {
+          included.add(target);
+          if (stack.includes(target) || stack.length > MAX_INCLUDE_DEPTH) {
+            notices.push({ kind: 'unparsable', path: file, line: d.location.range.line, message: `nginx include loop through ${path.basename(target)}; not followed again` });
+            continue;
+          }
+          out.push(...expand(files.get(target)!, target, top, [...stack, target]));
+        }
+        continue;
+      }
+      out.push(d.block ? { ...d, block: expand(d.block, file, top, stack) } : d);
+    }
+    return out;
+  };
+  const expanded = [...files.entries()].map(([file, directives]) => ({ path: file, directives: expand(directives, file, file, [file]) }));
+  return expanded.filter((e) => !included.has(e.path));
 }

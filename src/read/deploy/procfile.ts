@@ -1,0 +1,22 @@
+/** Procfiles (Heroku, Dokku, foreman): `name: command` lines. */
+
+import { shellWords } from './command.js';
+import { invocationsFrom } from './invocations.js';
+import type { ServerInvocation } from './model.js';
+import type { DeploymentSource } from './source.js';
+import { LineIndex } from './text.js';
+
+export function readProcfile(file: DeploymentSource): ServerInvocation[] {
+  const lines = new LineIndex(file.text);
+  const out: ServerInvocation[] = [];
+  let offset = 0;
+  for (const line of file.text.split('\n')) {
+    const m = /^\s*([A-Za-z0-9_-]+)\s*:\s*(.*)$/.exec(line);
+    if (m && !line.trimStart().startsWith('#')) {
+      const from = offset + line.indexOf(m[2]);
+      out.push(...invocationsFrom(shellWords(m[2]), { environment: {} }, { path: file.path, lines, from, to: offset + line.length, source: 'procfile' }).invocations);
+    }
+    offset += line.length + 1;
+  }
+  return out;
+}
