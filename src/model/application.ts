@@ -10,6 +10,7 @@ import type { ImportFact, ModuleFacts } from '../read/python/facts.js';
 import type { Project } from './project.js';
 import { appKindOf, asgiServerTarget, gunicornSettings, gunicornTarget, resolveAppFile } from './serving.js';
 import type { ServerInvocation } from '../read/deploy/model.js';
+import { FRAMEWORK_CONSTRUCTORS } from './frameworks.js';
 
 export interface RouteHandler {
   module: ModuleFacts;
@@ -43,11 +44,21 @@ export interface ApplicationModel {
   isRouteHandler(module: ModuleFacts, scopeIndex: number): RouteHandler | undefined;
 }
 
-const ROUTE_DECORATOR =
-  /^(fastapi\.(FastAPI|APIRouter)|fastapi\.applications\.FastAPI|fastapi\.routing\.APIRouter|flask\.(Flask|Blueprint)|flask\.app\.Flask|quart\.(Quart|Blueprint)|sanic\.(Sanic|Blueprint)|starlette\.applications\.Starlette|starlette\.routing\.Router)\(\)\.(get|post|put|patch|delete|head|options|trace|api_route|route|websocket|websocket_route)\(\)$/;
+/** `a.b` → `a\.b`: a catalogue name as an alternative of a regular expression. */
+const literal = (name: string): string => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The framework objects that hold routes (all, or those whose routes are decorators), as alternatives. */
+const objectsWithRoutes = (decoratorsOnly: boolean): string =>
+  FRAMEWORK_CONSTRUCTORS.filter((f) => (decoratorsOnly ? f.routes === 'decorators' : f.routes !== undefined))
+    .map((f) => literal(f.name))
+    .join('|');
+
+/** `@app.get(...)`, `@router.route(...)`, `@bp.websocket(...)` on an app or router of a framework that registers routes by decorator. */
+const ROUTE_DECORATOR = new RegExp(
+  `^(${objectsWithRoutes(true)})\\(\\)\\.(get|post|put|patch|delete|head|options|trace|api_route|route|websocket|websocket_route)\\(\\)$`,
+);
 const LITESTAR_DECORATOR = /^litestar(\.handlers)?\.(get|post|put|patch|delete|head|route|websocket)(\(\))?$/;
-const APP_OR_ROUTER =
-  /^(fastapi\.(FastAPI|APIRouter)|fastapi\.applications\.FastAPI|fastapi\.routing\.APIRouter|flask\.(Flask|Blueprint)|flask\.app\.Flask|quart\.(Quart|Blueprint)|sanic\.(Sanic|Blueprint)|starlette\.applications\.Starlette|starlette\.routing\.Router|litestar\.(Litestar|Router)|litestar\.app\.Litestar)\(\)$/;
+/** An app or router object of a framework with routes (`app = FastAPI()`, `router = APIRouter()`). */
+const APP_OR_ROUTER = new RegExp(`^(${objectsWithRoutes(false)})\\(\\)$`);
 const ROUTE_CALLS = /^(starlette\.routing\.(Route|WebSocketRoute)|fastapi\.routing\.APIRoute)$/;
 const ROUTE_CALL_TEXT = /(Route|APIRoute|add_api_route|add_api_websocket_route|add_url_rule|add_route|add_websocket_route)$/;
 const ADD_ROUTE = /\(\)\.(add_api_route|add_api_websocket_route|add_url_rule|add_route|add_websocket_route)$/;
@@ -56,73 +67,113 @@ export function applicationModel(project: Project): ApplicationModel {
   return project.derived(build);
 }
 
-function build(project: Project): ApplicationModel {
-  const handlers = new Map<string, RouteHandler>();
-  const key = (m: ModuleFacts, s: number): string => `${m.path}#${s}`;
-  const addHandler = (module: ModuleFacts, scopeIndex: number, kind: RouteHandler['kind']): void => {
-    const k = key(module, scopeIndex);
-    if (!handlers.has(k) || (kind === 'route' && handlers.get(k)!.kind === 'dependency')) handlers.set(k, { module, scopeIndex, kind });
-  };
-  const routerModules = new Set<ModuleFacts>();
-  const appModules = new Set<ModuleFacts>();
+/** What the first walk over the modules finds: route handlers in the order found, router and app modules. */
+interface Routes {
+  handlers: Map<string, RouteHandler>;
+  routerModules: Set<ModuleFacts>;
+  /** Modules that bind an ASGI or WSGI app object at module level. */
+  appModules: Set<ModuleFacts>;
+}
 
+function build(project: Project): ApplicationModel {
+  const { handlers, routerModules, appModules } = findRoutes(project);
+  addDependencies(project, handlers);
+  const imports = new Map<ModuleFacts, ImportEdge[]>();
+  for (const module of project.modules) imports.set(module, importEdges(project, module));
+  const entries = appEntries(project, appModules);
+  const routeHandlers = [...handlers.values()];
+  return {
+    routeHandlers,
+    routerModules,
+    entries,
+    imports,
+    servesHttp: routeHandlers.length > 0 || appModules.size > 0 || project.deployment.invocations.length > 0,
+    isRouteHandler: (module, scopeIndex) => handlers.get(handlerKey(module, scopeIndex)),
+  };
+}
+
+function handlerKey(module: ModuleFacts, scopeIndex: number): string {
+  return `${module.path}#${scopeIndex}`;
+}
+
+/** Records a route handler; a function found as a route and as a dependency is a route. */
+function addHandler(routes: Routes, module: ModuleFacts, scopeIndex: number, kind: RouteHandler['kind']): void {
+  const k = handlerKey(module, scopeIndex);
+  const seen = routes.handlers.get(k);
+  if (!seen || (kind === 'route' && seen.kind === 'dependency')) routes.handlers.set(k, { module, scopeIndex, kind });
+}
+
+/** Every module in turn: decorated handlers, then app and router objects, then route registration calls. */
+function findRoutes(project: Project): Routes {
+  const routes: Routes = { handlers: new Map(), routerModules: new Set(), appModules: new Set() };
   for (const module of project.modules) {
     module.scopes.forEach((scope, scopeIndex) => {
       if (scope.kind !== 'function') return;
       if (scope.decorators.some((d) => isRouteDecorator(project.canonical(d.name)))) {
-        addHandler(module, scopeIndex, 'route');
-        routerModules.add(module);
+        addHandler(routes, module, scopeIndex, 'route');
+        routes.routerModules.add(module);
       }
     });
-    const assigned = new Set(module.assignments.map((a) => a.name));
-    for (const [name, value] of Object.entries(module.symbols)) {
-      // Apps and routers are objects built at module level: `app = FastAPI()`, `router = APIRouter()`.
-      if (!assigned.has(name) || !value.endsWith(')')) continue;
-      const c = project.canonical(value);
-      if (c && APP_OR_ROUTER.test(c)) routerModules.add(module);
-      if (appKindOf(project, `${module.moduleName}.${name}`)) appModules.add(module);
-    }
-    // Route("/p", endpoint) / app.add_api_route("/p", endpoint) / app.add_url_rule("/p", view_func=f)
-    for (const call of module.calls) {
-      // Cheap test on the text first: most calls are nothing of the kind.
-      if (!ROUTE_CALL_TEXT.test(call.calleeText)) continue;
-      const callee = project.canonical(call.callee);
-      if (!callee) continue;
-      let target: string | null | undefined;
-      if (ROUTE_CALLS.test(callee)) {
-        const a = call.arguments.find((x) => x.keyword === 'endpoint') ?? call.arguments.filter((x) => !x.keyword)[1];
-        target = a?.value.kind === 'ref' ? a.value.name : undefined;
-      } else if (ADD_ROUTE.test(callee)) {
-        const a =
-          call.arguments.find((x) => x.keyword === 'endpoint' || x.keyword === 'view_func' || x.keyword === 'route') ??
-          call.arguments.filter((x) => !x.keyword)[callee.endsWith('add_url_rule') ? 2 : 1];
-        target = a?.value.kind === 'ref' ? a.value.name : undefined;
-      } else continue;
-      const def = target ? project.definition(project.canonical(target) ?? '') : undefined;
-      if (def?.scope.kind === 'function') {
-        addHandler(def.module, def.scopeIndex, 'route');
-        routerModules.add(def.module);
-      }
+    findAppObjects(project, module, routes);
+    findRouteCalls(project, module, routes);
+  }
+  return routes;
+}
+
+/** Apps and routers are objects built at module level: `app = FastAPI()`, `router = APIRouter()`. */
+function findAppObjects(project: Project, module: ModuleFacts, routes: Routes): void {
+  const assigned = new Set(module.assignments.map((a) => a.name));
+  for (const [name, value] of Object.entries(module.symbols)) {
+    if (!assigned.has(name) || !value.endsWith(')')) continue;
+    const c = project.canonical(value);
+    if (c && APP_OR_ROUTER.test(c)) routes.routerModules.add(module);
+    if (appKindOf(project, `${module.moduleName}.${name}`)) routes.appModules.add(module);
+  }
+}
+
+/** `Route("/p", endpoint)` / `app.add_api_route("/p", endpoint)` / `app.add_url_rule("/p", view_func=f)`. */
+function findRouteCalls(project: Project, module: ModuleFacts, routes: Routes): void {
+  for (const call of module.calls) {
+    // Cheap test on the text first: most calls are nothing of the kind.
+    if (!ROUTE_CALL_TEXT.test(call.calleeText)) continue;
+    const callee = project.canonical(call.callee);
+    if (!callee) continue;
+    let target: string | null | undefined;
+    if (ROUTE_CALLS.test(callee)) {
+      const a = call.arguments.find((x) => x.keyword === 'endpoint') ?? call.arguments.filter((x) => !x.keyword)[1];
+      target = a?.value.kind === 'ref' ? a.value.name : undefined;
+    } else if (ADD_ROUTE.test(callee)) {
+      const a =
+        call.arguments.find((x) => x.keyword === 'endpoint' || x.keyword === 'view_func' || x.keyword === 'route') ??
+        call.arguments.filter((x) => !x.keyword)[callee.endsWith('add_url_rule') ? 2 : 1];
+      target = a?.value.kind === 'ref' ? a.value.name : undefined;
+    } else continue;
+    const def = target ? project.definition(project.canonical(target) ?? '') : undefined;
+    if (def?.scope.kind === 'function') {
+      addHandler(routes, def.module, def.scopeIndex, 'route');
+      routes.routerModules.add(def.module);
     }
   }
-  // FastAPI dependencies: Depends(fn) in a handler's (or a dependency's) parameters, transitively.
+}
+
+/** FastAPI dependencies: `Depends(fn)` in a handler's (or a dependency's) parameters, transitively. */
+function addDependencies(project: Project, handlers: Map<string, RouteHandler>): void {
   const queue = [...handlers.values()];
   while (queue.length > 0) {
     const h = queue.shift()!;
     for (const p of h.module.scopes[h.scopeIndex].parameters) {
       if (!p.dependsOn) continue;
       const def = project.definition(project.canonical(p.dependsOn) ?? '');
-      if (def?.scope.kind !== 'function' || handlers.has(key(def.module, def.scopeIndex))) continue;
+      if (def?.scope.kind !== 'function' || handlers.has(handlerKey(def.module, def.scopeIndex))) continue;
       const dep: RouteHandler = { module: def.module, scopeIndex: def.scopeIndex, kind: 'dependency' };
-      handlers.set(key(def.module, def.scopeIndex), dep);
+      handlers.set(handlerKey(def.module, def.scopeIndex), dep);
       queue.push(dep);
     }
   }
+}
 
-  const imports = new Map<ModuleFacts, ImportEdge[]>();
-  for (const module of project.modules) imports.set(module, importEdges(project, module));
-
-  // Entries: modules that server invocations name; when none resolves, modules that build an app.
+/** Entries: modules that server invocations name; when none resolves, modules that build an app. */
+function appEntries(project: Project, appModules: Set<ModuleFacts>): AppEntry[] {
   const byModule = new Map<ModuleFacts, ServerInvocation[]>();
   for (const invocation of project.deployment.invocations) {
     const target = invocation.program === 'gunicorn'
@@ -135,20 +186,9 @@ function build(project: Project): ApplicationModel {
     list.push(invocation);
     byModule.set(target.module, list);
   }
-  const entries: AppEntry[] =
-    byModule.size > 0
-      ? [...byModule.entries()].map(([module, invocations]) => ({ module, invocations }))
-      : [...appModules].map((module) => ({ module, invocations: [] }));
-
-  const routeHandlers = [...handlers.values()];
-  return {
-    routeHandlers,
-    routerModules,
-    entries,
-    imports,
-    servesHttp: routeHandlers.length > 0 || appModules.size > 0 || project.deployment.invocations.length > 0,
-    isRouteHandler: (module, scopeIndex) => handlers.get(key(module, scopeIndex)),
-  };
+  return byModule.size > 0
+    ? [...byModule.entries()].map(([module, invocations]) => ({ module, invocations }))
+    : [...appModules].map((module) => ({ module, invocations: [] }));
 }
 
 export function isRouteDecorator(name: string | null): boolean {

@@ -11,41 +11,9 @@ import type { AssignmentFact, ModuleFacts, ValueFact } from '../read/python/fact
 import { shellWords } from '../read/deploy/command.js';
 import { known, type DeployValue, type InvocationOption, type ServerInvocation, type SourceLocation } from '../read/deploy/model.js';
 import { optionValue, parseArguments } from '../read/deploy/options.js';
+import { ASGI_FRAMEWORK_PACKAGES, WSGI_FRAMEWORK_PACKAGES, frameworkConstructor, type AppKind } from './frameworks.js';
 
-export type AppKind = 'asgi' | 'wsgi';
-
-const ASGI_CONSTRUCTORS = [
-  'fastapi.FastAPI',
-  'fastapi.applications.FastAPI',
-  'starlette.applications.Starlette',
-  'starlette.Starlette',
-  'quart.Quart',
-  'quart.app.Quart',
-  'litestar.Litestar',
-  'litestar.app.Litestar',
-  'django.core.asgi.get_asgi_application',
-  'socketio.ASGIApp',
-  'channels.routing.ProtocolTypeRouter',
-  'sanic.Sanic',
-  'connexion.AsyncApp',
-];
-
-const WSGI_CONSTRUCTORS = [
-  'flask.Flask',
-  'flask.app.Flask',
-  'django.core.wsgi.get_wsgi_application',
-  'falcon.App',
-  'falcon.API',
-  'bottle.Bottle',
-  'bottle.default_app',
-  'pyramid.config.Configurator().make_wsgi_app',
-  'socketio.WSGIApp',
-  'connexion.FlaskApp',
-];
-
-/** Project names of the frameworks, for when a target cannot be resolved (PEP 503 normalised). */
-export const ASGI_FRAMEWORK_PACKAGES = ['fastapi', 'starlette', 'quart', 'litestar', 'sanic'];
-export const WSGI_FRAMEWORK_PACKAGES = ['flask', 'django', 'falcon', 'bottle', 'pyramid'];
+export type { AppKind } from './frameworks.js';
 
 export interface AppTarget {
   /** As written: `app.main:app`, `wsgi:create_app()`. */
@@ -62,9 +30,8 @@ export interface AppTarget {
 function constructorKind(name: string | null): { kind: AppKind; built: string } | undefined {
   if (!name) return undefined;
   const base = name.endsWith('()') ? name.slice(0, -2) : name;
-  if (ASGI_CONSTRUCTORS.includes(base)) return { kind: 'asgi', built: `${base.split('.').pop()}()` };
-  if (WSGI_CONSTRUCTORS.includes(base)) return { kind: 'wsgi', built: `${base.split('.').pop()}()` };
-  return undefined;
+  const kind = frameworkConstructor(base)?.kind;
+  return kind ? { kind, built: `${base.split('.').pop()}()` } : undefined;
 }
 
 /** ASGI or WSGI, for a canonical name: a framework constructor, or a project subclass of one. */

@@ -3,7 +3,9 @@ import { applicationModel } from '../model/application.js';
 import type { Project } from '../model/project.js';
 import type { CallFact, ModuleFacts } from '../read/python/facts.js';
 import type { Rule, RuleContext } from './rule.js';
-import { blockingEntry } from './PP101-blocking-call-in-async.js';
+import { blockingEntry } from '../model/blocking-calls.js';
+import { cacheDecorator } from '../model/caching.js';
+import { clientConstructor, type ClientFamily } from '../model/clients.js';
 
 /**
  * PP102 http-client-per-request: a client that owns a connection pool (HTTP, Redis, AWS SDK, LLM
@@ -12,36 +14,27 @@ import { blockingEntry } from './PP101-blocking-call-in-async.js';
  * new connection each time. A call PP101 reports (blocking on the event loop) is left to PP101.
  */
 
-const CLIENTS: Record<string, string> = {
-  'httpx.Client': 'an HTTP client',
-  'httpx.AsyncClient': 'an HTTP client',
-  'requests.Session': 'an HTTP session',
-  'requests.session': 'an HTTP session',
-  'requests.sessions.Session': 'an HTTP session',
-  'aiohttp.ClientSession': 'an HTTP session',
-  'aiohttp.client.ClientSession': 'an HTTP session',
-  'urllib3.PoolManager': 'an HTTP connection pool',
-  'redis.Redis': 'a Redis client',
-  'redis.StrictRedis': 'a Redis client',
-  'redis.from_url': 'a Redis client',
-  'redis.Redis.from_url': 'a Redis client',
-  'redis.asyncio.Redis': 'a Redis client',
-  'redis.asyncio.from_url': 'a Redis client',
-  'redis.asyncio.Redis.from_url': 'a Redis client',
-  'boto3.client': 'an AWS SDK client',
-  'boto3.resource': 'an AWS SDK resource',
-  'boto3.Session': 'an AWS SDK session',
-  'boto3.session.Session': 'an AWS SDK session',
-  'openai.OpenAI': 'an OpenAI client',
-  'openai.AsyncOpenAI': 'an OpenAI client',
-  'openai.AzureOpenAI': 'an OpenAI client',
-  'openai.AsyncAzureOpenAI': 'an OpenAI client',
-  'anthropic.Anthropic': 'an Anthropic client',
-  'anthropic.AsyncAnthropic': 'an Anthropic client',
-};
+/**
+ * The clients PP102 checks: the shared catalogue's HTTP, Redis, AWS SDK and LLM SDK clients.
+ * Database and search connections (PP401's) are not checked, nor botocore sessions and the
+ * `redis.client.Redis` spelling: PP102 has never reported them.
+ */
+const CHECKED_FAMILIES = new Set<ClientFamily>(['http', 'redis', 'aws', 'llm']);
+const NOT_CHECKED = new Set(['botocore.session.get_session', 'botocore.session.Session', 'botocore.session.create_session', 'redis.client.Redis']);
+
+/** What the constructor a canonical name calls builds (`an HTTP session`), when PP102 checks it. */
+function clientBuilt(name: string | null): string | undefined {
+  const client = clientConstructor(name);
+  return client && CHECKED_FAMILIES.has(client.family) && !NOT_CHECKED.has(client.name) ? client.builds : undefined;
+}
+
+/** A factory under a cache decorator returns a shared client (`methodtools.lru_cache` is not counted). */
+function isCachedFactory(decorator: string | null): boolean {
+  const cache = cacheDecorator(decorator);
+  return cache !== undefined && cache.library !== 'methodtools';
+}
 
 const ONE_SHOT = /^(requests|httpx)\.(get|post|put|patch|delete|head|options|request|stream)$/;
-const CACHES = /^(functools\.(cache|lru_cache)|cachetools\.(cached|func\.\w+)|async_lru\.alru_cache|aiocache\.cached)(\(\))?$/;
 
 /** Inside `scope` lexically (nested functions included). */
 function within(module: ModuleFacts, scope: number, owner: number): boolean {
@@ -63,10 +56,10 @@ function pp101Reports(project: Project, module: ModuleFacts, call: CallFact, nam
 function helperClient(project: Project, name: string): { call: CallFact; module: ModuleFacts; what: string } | undefined {
   const def = project.definition(name);
   if (!def || def.scope.kind !== 'function') return undefined;
-  if (def.scope.decorators.some((d) => CACHES.test(project.canonical(d.name) ?? ''))) return undefined;
+  if (def.scope.decorators.some((d) => isCachedFactory(project.canonical(d.name)))) return undefined;
   for (const call of def.module.calls) {
     if (!within(def.module, call.scope, def.scopeIndex) || cached(call, def.module)) continue;
-    const what = CLIENTS[project.canonical(call.callee) ?? ''];
+    const what = clientBuilt(project.canonical(call.callee));
     if (what) return { call, module: def.module, what };
   }
   return undefined;
@@ -130,7 +123,7 @@ async def weather(city: str, request: Request):
         if (done.has(key)) continue;
         const name = project.canonical(call.callee);
         if (!name || pp101Reports(project, module, call, name)) continue;
-        const what = CLIENTS[name];
+        const what = clientBuilt(name);
         if (what) {
           done.add(key);
           context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` builds ${what} in ${where}: a new connection pool (TCP and TLS set-up) on every request. Create it once (module level, \`lifespan\` + \`app.state\`) and reuse it.` });

@@ -1,12 +1,21 @@
 import type { ModuleFacts } from '../read/python/facts.js';
 import type { Rule, RuleContext } from './rule.js';
+import { cacheDecorator } from '../model/caching.js';
 
 /**
  * PP103 lru-cache-on-async: `functools.lru_cache`/`cache` (or `cachetools.cached`) on an
  * `async def` caches the coroutine object, which can be awaited only once.
  */
 
-const SYNC_CACHES = /^(functools\.(lru_cache|cache)|cachetools\.(cached|func\.(ttl_cache|lru_cache|lfu_cache|fifo_cache|rr_cache|mru_cache)))(\(\))?$/;
+/**
+ * The caches that store what an `async def` returns — its coroutine: the shared catalogue's sync
+ * decorators of functools and cachetools, by the names the libraries document. `methodtools.lru_cache`
+ * is not checked (PP103 has never reported it).
+ */
+function cachesTheCoroutine(name: string | null): boolean {
+  const cache = cacheDecorator(name);
+  return cache !== undefined && !cache.async && cache.listed && cache.library !== 'methodtools';
+}
 
 export const rule: Rule<Record<string, never>> = {
   code: 'PP103',
@@ -38,7 +47,7 @@ async def get_settings(tenant: str) -> dict:
       if (scope.kind !== 'function' || !scope.isAsync) continue;
       for (const d of scope.decorators) {
         const name = context.project.canonical(d.name);
-        if (!name || !SYNC_CACHES.test(name)) continue;
+        if (!name || !cachesTheCoroutine(name)) continue;
         context.report({
           range: d.range,
           message: `\`@${d.text}\` on \`async def ${scope.name}\` caches the coroutine object, not its result: the second call with the same arguments raises \`RuntimeError: cannot reuse already awaited coroutine\`. Use \`async_lru.alru_cache\` or \`aiocache.cached\`.`,

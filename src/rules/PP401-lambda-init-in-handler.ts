@@ -4,6 +4,8 @@ import type { CallFact, ModuleFacts } from '../read/python/facts.js';
 import type { Rule, RuleContext } from './rule.js';
 import { lambdaView } from '../model/lambda.js';
 import { runsIn } from '../model/callgraph.js';
+import { cacheDecorator } from '../model/caching.js';
+import { clientConstructor, type ClientFamily } from '../model/clients.js';
 
 /**
  * PP401 lambda-init-in-handler: work that gives the same result on every invocation — SDK clients,
@@ -23,49 +25,46 @@ const WHAT: Record<Kind, { noun: string; move: string }> = {
   sleep: { noun: 'a sleep', move: 'do the slow set-up at module level, once per cold start' },
 };
 
-const CATALOGUE: Record<string, Kind> = {
-  'boto3.client': 'client',
-  'boto3.resource': 'client',
-  'boto3.Session': 'client',
-  'boto3.session.Session': 'client',
-  'botocore.session.get_session': 'client',
-  'botocore.session.Session': 'client',
-  'botocore.session.create_session': 'client',
-  'psycopg2.connect': 'connection',
-  'psycopg.connect': 'connection',
-  'pymysql.connect': 'connection',
-  'MySQLdb.connect': 'connection',
-  'mysql.connector.connect': 'connection',
-  'sqlite3.connect': 'connection',
-  'sqlalchemy.create_engine': 'connection',
-  'redis.Redis': 'connection',
-  'redis.StrictRedis': 'connection',
-  'redis.from_url': 'connection',
-  'redis.Redis.from_url': 'connection',
-  'redis.client.Redis': 'connection',
-  'pymongo.MongoClient': 'connection',
-  'pymongo.mongo_client.MongoClient': 'connection',
-  'elasticsearch.Elasticsearch': 'connection',
-  'opensearchpy.OpenSearch': 'connection',
-  'requests.Session': 'session',
-  'requests.session': 'session',
-  'requests.sessions.Session': 'session',
-  'httpx.Client': 'session',
-  'urllib3.PoolManager': 'session',
-  'pickle.load': 'model',
-  'joblib.load': 'model',
-  'torch.load': 'model',
-  'torch.jit.load': 'model',
-  'tensorflow.keras.models.load_model': 'model',
-  'keras.models.load_model': 'model',
-  'tf.keras.models.load_model': 'model',
-  'onnxruntime.InferenceSession': 'model',
-  'xgboost.Booster': 'model',
-  'lightgbm.Booster': 'model',
-  'sentence_transformers.SentenceTransformer': 'model',
+/**
+ * Clients from the shared catalogue, as PP401 counts them: AWS SDK clients and sessions; database,
+ * Redis and search connections; HTTP sessions. Async clients are not checked (a Lambda handler is
+ * a plain `def`), nor LLM SDK clients: PP401 has never reported them.
+ */
+const CLIENT_KIND: Record<ClientFamily, Kind | undefined> = {
+  aws: 'client',
+  database: 'connection',
+  redis: 'connection',
+  search: 'connection',
+  http: 'session',
+  llm: undefined,
 };
 
-const CACHES = /^(functools\.(cache|lru_cache)|cachetools\.(cached|func\.\w+)|methodtools\.lru_cache)(\(\))?$/;
+/** Model loading: the result is the same on every invocation. */
+const MODEL_LOADS = new Set([
+  'pickle.load',
+  'joblib.load',
+  'torch.load',
+  'torch.jit.load',
+  'tensorflow.keras.models.load_model',
+  'keras.models.load_model',
+  'tf.keras.models.load_model',
+  'onnxruntime.InferenceSession',
+  'xgboost.Booster',
+  'lightgbm.Booster',
+  'sentence_transformers.SentenceTransformer',
+]);
+
+function catalogueKind(name: string): Kind | undefined {
+  const client = clientConstructor(name);
+  if (client) return client.async ? undefined : CLIENT_KIND[client.family];
+  return MODEL_LOADS.has(name) ? 'model' : undefined;
+}
+
+/** A factory under a sync cache decorator (functools, cachetools, methodtools) builds its object once. */
+function isCachedFactory(decorator: string | null): boolean {
+  const cache = cacheDecorator(decorator);
+  return cache !== undefined && !cache.async;
+}
 
 interface InitCall {
   call: CallFact;
@@ -76,7 +75,7 @@ interface InitCall {
 function initKind(project: Project, module: ModuleFacts, call: CallFact): InitCall | undefined {
   const name = project.canonical(call.callee);
   if (!name) return undefined;
-  const kind = CATALOGUE[name];
+  const kind = catalogueKind(name);
   if (kind) return { call, kind, name };
   if (name.endsWith('.from_pretrained')) return { call, kind: 'model', name };
   if (name === 'builtins.open' && call.arguments[0]?.value.kind === 'str') return { call, kind: 'file', name };
@@ -110,7 +109,7 @@ function innermost(calls: InitCall[]): InitCall[] {
 function initCallsOf(project: Project, module: ModuleFacts, scopeIndex: number, withSleep: boolean): InitCall[] {
   const scope = module.scopes[scopeIndex];
   if (scope.isAsync) return [];
-  if (scope.decorators.some((d) => CACHES.test(project.canonical(d.name) ?? ''))) return [];
+  if (scope.decorators.some((d) => isCachedFactory(project.canonical(d.name)))) return [];
   const lazy = (scope.globals?.length ?? 0) > 0;
   const out: InitCall[] = [];
   for (const call of module.calls) {
