@@ -1,0 +1,104 @@
+/**
+ * The final assembly of ModuleFacts from the walk's records: callees, arguments, decorators,
+ * parameters, class members, module symbols and assignments resolved to qualified names.
+ * The order of the resolutions is kept as it is: resolution is memoised and cuts cycles, so the
+ * order can decide a name in a cyclic module.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import type { ArgumentFact, CallFact, ModuleFacts, ParameterFact, QualifiedName, ScopeFact } from './facts.js';
+import type { ExtractionState, RawCall, ScopeBuild } from './extract-state.js';
+import { moduleHeader } from './module-header.js';
+import { importedNameUsesOf } from './name-uses.js';
+import { Resolver } from './resolution.js';
+
+export function assembleModuleFacts(x: ExtractionState, root: Node): ModuleFacts {
+  const resolver = new Resolver(x);
+  const calls = x.calls.map((raw) => callFact(resolver, raw));
+  const scopes = x.scopes.map((s, index) => scopeFact(resolver, s, index));
+  const symbols: Record<string, QualifiedName> = {};
+  for (const [name, bindings] of x.scopes[0].bindings) {
+    const v = resolver.choose(bindings, null);
+    if (v !== null) symbols[name] = v;
+  }
+  const importedNameUses = importedNameUsesOf(root, x.imports, x.futureAnnotations, x.options.source);
+  return {
+    path: x.options.path,
+    moduleName: x.options.moduleName,
+    isPackage: x.options.isPackage,
+    scopes,
+    imports: x.imports,
+    calls,
+    symbols,
+    importedNameUses,
+    assignments: x.assignments.map((a) => ({ name: a.name, value: resolver.valueFact(a.expr, a.text), range: a.range, valueRange: a.valueRange })),
+    suppressions: x.suppressions,
+    ...(x.tooDeep ? { tooDeep: true } : {}),
+    futureAnnotations: x.futureAnnotations,
+    hasStarImport: x.hasStarImport,
+    moduleNames: [...x.scopes[0].bindings.keys()],
+    ...(Array.isArray(x.declaredAll) ? { declaredAll: x.declaredAll } : {}),
+    header: moduleHeader(root),
+    lineCount: root.endPosition.row + 1,
+    syntaxErrors: x.syntaxErrors,
+  };
+}
+
+function callFact(resolver: Resolver, raw: RawCall): CallFact {
+  const fact = raw.fact;
+  fact.callee = resolver.resolve(raw.callee);
+  fact.arguments = raw.args.map((a): ArgumentFact => {
+    const arg: ArgumentFact = { value: resolver.valueFact(a.expr, a.text) };
+    if (a.keyword) arg.keyword = a.keyword;
+    if (a.splat) arg.splat = a.splat;
+    return arg;
+  });
+  return fact;
+}
+
+function scopeFact(resolver: Resolver, s: ScopeBuild, index: number): ScopeFact {
+  const decorators = s.rawDecorators.map((d) => ({ name: resolver.resolve(d.expr), text: d.text, range: d.range }));
+  const parameters = s.rawParams.map((p) => {
+    const param: ParameterFact = { name: p.name, hasDefault: p.hasDefault };
+    const t = p.annotation ? resolver.instanceOf(p.annotation) : null;
+    if (t) param.type = t;
+    const d = p.depends ? resolver.resolve(p.depends) : null;
+    if (d) param.dependsOn = d;
+    return param;
+  });
+  const fact: ScopeFact = {
+    kind: s.kind,
+    name: s.name,
+    qualname: s.qualname,
+    parent: s.parent,
+    isAsync: s.isAsync,
+    loopFunction: s.loopFunction,
+    range: s.range,
+    decorators,
+    parameters,
+  };
+  if (s.nameRange) fact.nameRange = s.nameRange;
+  if (s.globals.size > 0) fact.globals = [...s.globals];
+  if (s.generator) fact.generator = true;
+  if (s.kind === 'class') classMembers(resolver, s, index, fact);
+  return fact;
+}
+
+/** A class's resolved bases, its attributes' types and its method names. */
+function classMembers(resolver: Resolver, s: ScopeBuild, index: number, fact: ScopeFact): void {
+  fact.bases = s.rawBases.map((b) => resolver.resolve(b)).filter((b): b is string => b !== null);
+  const attributes: Record<string, QualifiedName> = {};
+  const names = new Set([...s.selfAssignments.keys(), ...s.bindings.keys()]);
+  const methods: string[] = [];
+  for (const name of names) {
+    const bindings = s.bindings.get(name);
+    if (bindings?.some((b) => b.kind === 'def')) {
+      methods.push(name);
+      continue;
+    }
+    const t = resolver.classAttribute(index, name, new Set());
+    if (t) attributes[name] = t;
+  }
+  fact.attributes = attributes;
+  fact.methods = methods;
+}

@@ -1,0 +1,104 @@
+/**
+ * Compound statements and the guards they put on the code inside them: `if TYPE_CHECKING:`,
+ * `if __name__ == "__main__":`, other conditions, module-level `try`; `for` / `async for`,
+ * `with` / `async with` (the names they bind), `except … as e`.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import type { ExtractionState, WalkContext } from './extract-state.js';
+import { call } from './calls.js';
+import { expr } from './expressions.js';
+import { bindTarget } from './scopes.js';
+import { unwrapParens } from './syntax.js';
+
+export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  const condition = node.childForFieldName('condition');
+  const condText = condition ? unwrapParens(condition).text.replace(/\s+/g, ' ') : '';
+  const isTypeChecking = /^(typing\.)?TYPE_CHECKING$/.test(condText);
+  const isMainGuard = /^__name__ ?== ?(['"])__main__\1$/.test(condText) || /^(['"])__main__\1 ?== ?__name__$/.test(condText);
+  if (condition) x.visit(condition, ctx);
+  const atModule = x.scopes[ctx.scope].kind === 'module';
+  const inner: WalkContext = {
+    ...ctx,
+    typeChecking: ctx.typeChecking || isTypeChecking,
+    mainGuard: ctx.mainGuard || isMainGuard,
+    moduleConditional: ctx.moduleConditional || atModule,
+    conditional: ctx.conditional || !isMainGuard,
+  };
+  const consequence = node.childForFieldName('consequence');
+  if (consequence) x.visit(consequence, inner);
+  const elseCtx: WalkContext = { ...inner, typeChecking: ctx.typeChecking, mainGuard: ctx.mainGuard, conditional: true };
+  for (const alt of node.childrenForFieldName('alternative')) x.visit(alt, elseCtx);
+}
+
+/** Imports inside a module-level `try` are conditional. */
+export function tryStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  x.visitChildren(node, ctx.scope === 0 ? { ...ctx, moduleConditional: true } : ctx);
+}
+
+export function forStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  const isAsync = node.child(0)?.type === 'async';
+  const right = node.childForFieldName('right');
+  if (right) {
+    const r = unwrapParens(right);
+    if (isAsync && r.type === 'call') call(x, r, ctx, { awaited: true });
+    else x.visit(right, ctx);
+  }
+  const left = node.childForFieldName('left');
+  if (left) bindTarget(x, left, ctx.scope, undefined, node.startIndex);
+  const inner = { ...ctx, conditional: true };
+  for (const field of ['body', 'alternative']) {
+    const b = node.childForFieldName(field);
+    if (b) x.visit(b, field === 'body' ? ctx : inner);
+  }
+}
+
+export function withStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  const isAsync = node.child(0)?.type === 'async';
+  for (const child of node.namedChildren) {
+    if (child.type === 'with_clause') {
+      for (const item of child.namedChildren) if (item.type === 'with_item') withItem(x, item, ctx, isAsync);
+    } else {
+      x.visit(child, ctx);
+    }
+  }
+}
+
+/** `with cm as target`: `async with` awaits the call; the call knows the name its result is used under. */
+function withItem(x: ExtractionState, item: Node, ctx: WalkContext, isAsync: boolean): void {
+  const value = item.childForFieldName('value');
+  if (!value) return;
+  let cm: Node | null = value;
+  let alias: Node | null = null;
+  if (value.type === 'as_pattern') {
+    cm = value.namedChild(0);
+    alias = value.childForFieldName('alias');
+  }
+  const callsBefore = x.calls.length;
+  if (cm) {
+    const u = unwrapParens(cm);
+    if (isAsync && u.type === 'call') call(x, u, ctx, { awaited: true });
+    else x.visit(cm, ctx);
+  }
+  if (alias) {
+    const target = alias.namedChild(0) ?? alias;
+    // `with open(p) as f`
+    const managed = x.calls[callsBefore];
+    if (cm && managed && unwrapParens(cm).type === 'call') managed.fact.assignedTo = target.text;
+    bindTarget(x, target, ctx.scope, cm ? expr(x, cm, ctx.scope) : undefined, item.endIndex);
+  }
+}
+
+export function exceptClause(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  for (const child of node.namedChildren) {
+    if (child.type === 'as_pattern') {
+      const e = child.namedChild(0);
+      if (e) x.visit(e, ctx);
+      const alias = child.childForFieldName('alias');
+      const target = alias?.namedChild(0) ?? alias;
+      if (target) bindTarget(x, target, ctx.scope, undefined, child.endIndex);
+    } else {
+      x.visit(child, ctx);
+    }
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The one walk over a module's tree: each node goes to the concern that records it (definitions,
+ * imports, assignments, calls, compound statements); other nodes are walked through. The walk
+ * stops descending past MAX_NESTING and marks the module too deep.
+ */
+
+import type { Node } from 'web-tree-sitter';
+import { MAX_NESTING, type ExtractionState, type WalkContext } from './extract-state.js';
+import { assignment, augmentedAssignment, namedExpression } from './assignments.js';
+import { call } from './calls.js';
+import { exceptClause, forStatement, ifStatement, tryStatement, withStatement } from './compound-statements.js';
+import { classDefinition, comprehension, decoratedDefinition, functionDefinition, lambda } from './definitions.js';
+import { importStatement } from './imports.js';
+import { declareNames } from './scopes.js';
+import { errorNode } from './syntax-errors.js';
+import { unwrapParens } from './syntax.js';
+
+export function visit(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  // Deeply nested code (10 000 brackets) must not exhaust the stack: stop descending and say so.
+  if (x.visitDepth >= MAX_NESTING) {
+    x.tooDeep = true;
+    return;
+  }
+  x.visitDepth++;
+  try {
+    visitNode(x, node, ctx);
+  } finally {
+    x.visitDepth--;
+  }
+}
+
+function visitNode(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  switch (node.type) {
+    case 'comment':
+      return; // suppression comments are collected in one native query before the walk
+    case 'ERROR':
+      return errorNode(x, node, ctx);
+    case 'decorated_definition':
+      return decoratedDefinition(x, node, ctx);
+    case 'function_definition':
+      return functionDefinition(x, node, ctx, []);
+    case 'class_definition':
+      return classDefinition(x, node, ctx, []);
+    case 'lambda':
+      return lambda(x, node, ctx);
+    case 'list_comprehension':
+    case 'set_comprehension':
+    case 'dictionary_comprehension':
+    case 'generator_expression':
+      return comprehension(x, node, ctx);
+    case 'yield':
+      return yieldExpression(x, node, ctx);
+    case 'import_statement':
+    case 'import_from_statement':
+    case 'future_import_statement':
+      return importStatement(x, node, ctx);
+    case 'assignment':
+      return assignment(x, node, ctx);
+    case 'augmented_assignment':
+      return augmentedAssignment(x, node, ctx);
+    case 'named_expression':
+      return namedExpression(x, node, ctx);
+    case 'global_statement':
+      return declareNames(x, node, ctx.scope, 'globals');
+    case 'nonlocal_statement':
+      return declareNames(x, node, ctx.scope, 'nonlocals');
+    case 'if_statement':
+      return ifStatement(x, node, ctx);
+    case 'try_statement':
+      return tryStatement(x, node, ctx);
+    case 'for_statement':
+      return forStatement(x, node, ctx);
+    case 'with_statement':
+      return withStatement(x, node, ctx);
+    case 'except_clause':
+      return exceptClause(x, node, ctx);
+    case 'await':
+      return awaitExpression(x, node, ctx);
+    case 'call':
+      return call(x, node, ctx, { awaited: false });
+    default:
+      if (node.namedChildCount > 0) for (const child of node.namedChildren) visit(x, child, ctx);
+  }
+}
+
+/** A generator's body runs when it is iterated, not when it is called. */
+function yieldExpression(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  const scope = x.scopes[ctx.scope];
+  if (scope.kind === 'function') scope.generator = true;
+  x.visitChildren(node, ctx);
+}
+
+function awaitExpression(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  const inner = node.namedChild(0);
+  if (!inner) return;
+  const target = unwrapParens(inner);
+  if (target.type === 'call') call(x, target, ctx, { awaited: true });
+  else visit(x, inner, ctx);
+}
