@@ -82,9 +82,16 @@ export function serverCommandsInWords(words: readonly Word[], context: CommandCo
 export function scanWords(words: readonly Word[], context: CommandContext): { commands: ServerCommand[]; context: CommandContext } {
   const found: ServerCommand[] = [];
   let current: CommandContext = { environment: { ...context.environment }, workingDirectory: context.workingDirectory };
+  for (const simple of simpleCommands(words)) current = simpleCommand(simple, current, found);
+  return { commands: found, context: current };
+}
+
+/** Shell words cut into simple commands at operators (`&&`, `;`, `|`), up to a comment. */
+export function simpleCommands(words: readonly Word[]): string[][] {
+  const commands: string[][] = [];
   let simple: string[] = [];
   const flush = (): void => {
-    if (simple.length > 0) current = simpleCommand(simple, current, found);
+    if (simple.length > 0) commands.push(simple);
     simple = [];
   };
   for (const w of words) {
@@ -94,7 +101,7 @@ export function scanWords(words: readonly Word[], context: CommandContext): { co
     else flush();
   }
   flush();
-  return { commands: found, context: current };
+  return commands;
 }
 
 /** One simple command: finds a server in it, or updates the context (`cd`, `export`). */

@@ -8,7 +8,7 @@
  */
 
 import path from 'node:path';
-import { shellWords, type Word } from './command.js';
+import { shellWords, simpleCommands, type Word } from './command.js';
 
 /** pip options that take a value, so the value is not read as a package or directory. */
 const PIP_VALUE_OPTIONS = new Set([
@@ -34,18 +34,7 @@ export function manifestsInstalled(command: string | readonly Word[], workingDir
   const words = typeof command === 'string' ? shellWords(command) : command;
   const out: string[] = [];
   let cwd = workingDirectory;
-  let simple: string[] = [];
-  const flush = (): void => {
-    if (simple.length > 0) cwd = simpleCommand(simple, cwd, out, depth);
-    simple = [];
-  };
-  for (const w of words) {
-    if (typeof w === 'string') simple.push(w);
-    else if ('comment' in w) break;
-    else if ('pattern' in w) simple.push(w.pattern);
-    else flush();
-  }
-  flush();
+  for (const simple of simpleCommands(words)) cwd = simpleCommand(simple, cwd, out, depth);
   return out;
 }
 
