@@ -1,3 +1,4 @@
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,4 +48,20 @@ export async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = 
   let stderr = '';
   const code = await main(args, { cwd, env, stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) } });
   return { code, stdout, stderr };
+}
+
+/**
+ * Runs a program without blocking the test worker (a long `spawnSync` stalls the worker's event
+ * loop, and vitest then times out talking to it): its exit status and output, never a throw.
+ */
+export function run(command: string, args: readonly string[], options: SpawnOptions = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (s: string) => (stdout += s));
+    child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr += s));
+    child.on('error', (error) => resolve({ status: null, stdout, stderr: stderr + String(error) }));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }

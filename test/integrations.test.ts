@@ -10,7 +10,7 @@ import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { deploymentFileKind } from '../src/read/discover.js';
 import { escapeData, escapeProperty } from '../src/reporters/github.js';
-import { cli, tempProject, tempDir } from './helpers.js';
+import { cli, run, tempDir, tempProject } from './helpers.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BLOCKING = 'import time\n\nasync def handler():\n    time.sleep(1)\n';
@@ -173,7 +173,7 @@ describe('pre-commit end to end', () => {
 
   it.runIf(available && haveGitCommit)(
     'pre-commit try-repo fails on a blocking call and passes on clean code',
-    () => {
+    async () => {
       const home = tempDir('pylint-perf-precommit-home-');
       const work = tempDir('pylint-perf-precommit-');
       const env = {
@@ -189,20 +189,15 @@ describe('pre-commit end to end', () => {
       git('init', '-q');
       writeFileSync(path.join(work, 'service.py'), 'import asyncio\n\n\nasync def handler():\n    await asyncio.sleep(1)\n');
       git('add', '-A');
-      const run = () =>
-        spawnSync('pre-commit', ['try-repo', REPO, 'pylint-perf', '--all-files', '--color', 'never'], {
-          cwd: work,
-          env,
-          encoding: 'utf8',
-        });
+      const tryRepo = () => run('pre-commit', ['try-repo', REPO, 'pylint-perf', '--all-files', '--color', 'never'], { cwd: work, env });
 
-      const clean = run();
+      const clean = await tryRepo();
       expect(clean.stdout + clean.stderr).toMatch(/pylint-perf\.+Passed/);
       expect(clean.status).toBe(0);
 
       writeFileSync(path.join(work, 'service.py'), BLOCKING);
       git('add', '-A');
-      const bad = run();
+      const bad = await tryRepo();
       expect(bad.status).toBe(1);
       expect(bad.stdout).toMatch(/pylint-perf\.+Failed/);
       expect(bad.stdout).toMatch(/service\.py:4:5: PP101 \[blocking-call-in-async\]/);

@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 import { codeFingerprint } from '../src/run/cache.js';
 import { runCheck } from '../src/run/runner.js';
 import { RULES } from '../src/rules/index.js';
-import { cli, tempProject } from './helpers.js';
+import { cli, run, tempProject } from './helpers.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BLOCKING = 'import time\n\nasync def handler():\n    time.sleep(1)\n';
@@ -83,15 +83,14 @@ describe('the engine fingerprint', () => {
 describe('worker threads', () => {
   const built = existsSync(path.join(REPO, 'dist', 'cli-main.js'));
   if (!built && process.env.CI) throw new Error('dist/ is missing: .ci/run builds it with npm ci');
-  it.runIf(built)('give byte-for-byte the same JSON as one thread (the built CLI over all fixtures)', () => {
-    const run = (workers: string) =>
-      spawnSync(process.execPath, [path.join(REPO, 'bin', 'pylint-perf.js'), 'check', 'test/fixtures', 'examples', '--isolated', '--no-cache', '--format', 'json', '--fail-on', 'never'], {
+  it.runIf(built)('give byte-for-byte the same JSON as one thread (the built CLI over all fixtures)', async () => {
+    const checkWith = (workers: string) =>
+      run(process.execPath, [path.join(REPO, 'bin', 'pylint-perf.js'), 'check', 'test/fixtures', 'examples', '--isolated', '--no-cache', '--format', 'json', '--fail-on', 'never'], {
         cwd: REPO,
-        encoding: 'utf8',
         env: { ...process.env, PYLINT_PERF_WORKERS: workers },
       });
-    const one = run('1');
-    const two = run('2');
+    const one = await checkWith('1');
+    const two = await checkWith('2');
     expect(one.status).toBe(0);
     expect(JSON.parse(two.stdout).length).toBeGreaterThan(50);
     expect(two.stdout).toBe(one.stdout);

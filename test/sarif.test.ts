@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -7,7 +6,7 @@ import addFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RULES } from '../src/rules/index.js';
-import { cli, tempProject, tempDir } from './helpers.js';
+import { cli, run, tempDir, tempProject } from './helpers.js';
 
 const require = createRequire(import.meta.url);
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -155,26 +154,25 @@ describe('SARIF 2.1.0', () => {
   });
 
   /** Errors and warnings of `sarif-multitool validate` (it exits 0 even when it finds some). */
-  function multitoolProblems(sarifText: string, name: string): string[] {
+  async function multitoolProblems(sarifText: string, name: string): Promise<string[]> {
     const file = path.join(dir, name);
     writeFileSync(file, sarifText);
     const multitool = require(`@microsoft/sarif-multitool-${process.platform}`) as string;
-    const run = spawnSync(multitool, ['validate', file, '--rule-kind', 'Sarif;Gh;Ghas', '--level', 'Error;Warning'], {
-      encoding: 'utf8',
+    const validation = await run(multitool, ['validate', file, '--rule-kind', 'Sarif;Gh;Ghas', '--level', 'Error;Warning'], {
       env: { ...process.env, DOTNET_CLI_TELEMETRY_OPTOUT: '1' },
     });
-    const output = `${run.stdout}${run.stderr}`;
+    const output = `${validation.stdout}${validation.stderr}`;
     expect(output).toContain('Analysis completed successfully');
-    expect(run.status).toBe(0);
+    expect(validation.status).toBe(0);
     return output.split('\n').filter((l) => /: (error|warning) [A-Z]+\d+:/.test(l));
   }
 
-  it('is accepted by the Microsoft SARIF multitool with 0 errors and 0 warnings (SARIF and GitHub rule sets)', () => {
-    expect(multitoolProblems(text, 'out.sarif')).toEqual([]);
+  it('is accepted by the Microsoft SARIF multitool with 0 errors and 0 warnings (SARIF and GitHub rule sets)', async () => {
+    expect(await multitoolProblems(text, 'out.sarif')).toEqual([]);
     // The check is not vacuous: a result without a location is reported.
     const broken = JSON.parse(text) as Sarif.Log;
     delete broken.runs[0].results![0].locations;
-    expect(multitoolProblems(JSON.stringify(broken), 'broken.sarif').join('\n')).toMatch(/error GH\d+: runs\[0\]\.results\[0\]/);
+    expect((await multitoolProblems(JSON.stringify(broken), 'broken.sarif')).join('\n')).toMatch(/error GH\d+: runs\[0\]\.results\[0\]/);
   }, 60_000);
 });
 
