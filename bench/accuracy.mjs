@@ -16,6 +16,10 @@
  *   npm run accuracy                         all repositories that are present
  *   npm run accuracy -- --repo simonw/datasette --select PP101
  *   npm run accuracy -- --reuse              read bench/results/real/<repo>.json from the last run
+ *
+ * Where a repository has more than --sample findings of one rule (default 40), a fixed random
+ * sample of that many (seeded by --seed, default 1, over the findings in path/line order) is what
+ * is judged and counted; the rest are reported as "not sampled".
  */
 
 import { spawnSync } from 'node:child_process';
@@ -33,6 +37,8 @@ const { values } = parseArgs({
     repo: { type: 'string', multiple: true },
     select: { type: 'string' },
     reuse: { type: 'boolean', default: false },
+    sample: { type: 'string', default: '40' },
+    seed: { type: 'string', default: '1' },
     real: { type: 'string', default: process.env.REAL_CODE_DIR ?? path.resolve(REPO_ROOT, '..', 'real') },
   },
 });
@@ -51,6 +57,37 @@ const extracted = new Map(readTsv(path.join(values.real, 'INDEX.tsv')).map((r) =
 const codes = values.select?.split(',').map((c) => c.trim().toUpperCase());
 const wanted = (code) => !codes || codes.some((c) => code.startsWith(c));
 
+/** A small seeded generator (mulberry32): the same sample on every machine. */
+function random(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** At most `size` findings per rule, a fixed random choice when there are more. */
+function sampled(findings, size, seed) {
+  const byRule = new Map();
+  for (const f of findings) byRule.set(f.code, [...(byRule.get(f.code) ?? []), f]);
+  const kept = [];
+  let skipped = 0;
+  for (const [code, list] of [...byRule].sort()) {
+    list.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line));
+    if (list.length <= size) {
+      kept.push(...list);
+      continue;
+    }
+    const next = random(seed + [...code].reduce((h, c) => h * 31 + c.charCodeAt(0), 0));
+    const order = list.map((f) => ({ f, r: next() })).sort((a, b) => a.r - b.r);
+    kept.push(...order.slice(0, size).map((o) => o.f));
+    skipped += list.length - size;
+  }
+  return { kept, skipped };
+}
+
 function findingsOf(repo) {
   const saved = path.join(RESULTS, 'real', `${repo.replace('/', '+')}.json`);
   if (values.reuse && existsSync(saved)) return JSON.parse(readFileSync(saved, 'utf8'));
@@ -68,11 +105,17 @@ function findingsOf(repo) {
   return JSON.parse(r.stdout);
 }
 
+const EMPTY = () => ({ reported: 0, findings: 0, TP: 0, FP: 0, unsure: 0, unjudged: 0, labelled: 0, found: 0 });
 const perRule = new Map();
-const row = (code) => {
-  if (!perRule.has(code)) perRule.set(code, { findings: 0, TP: 0, FP: 0, unsure: 0, unjudged: 0, labelled: 0, found: 0 });
-  return perRule.get(code);
+const perRepo = new Map();
+/** The counters of a rule, overall and in one repository. */
+const rows = (repo, code) => {
+  if (!perRule.has(code)) perRule.set(code, EMPTY());
+  const key = `${repo}\t${code}`;
+  if (!perRepo.has(key)) perRepo.set(key, EMPTY());
+  return [perRule.get(code), perRepo.get(key)];
 };
+const count = (repo, code, field) => rows(repo, code).forEach((s) => s[field]++);
 const unjudged = [];
 for (const { repo, commit } of repos) {
   if (!existsSync(folderOf(repo))) {
@@ -83,41 +126,45 @@ for (const { repo, commit } of repos) {
     console.log(`${repo}: extracted at ${extracted.get(repo)}, but the judgements are for ${commit} (skipped)`);
     continue;
   }
-  const findings = findingsOf(repo).filter((f) => wanted(f.code));
+  const all = findingsOf(repo).filter((f) => wanted(f.code));
+  for (const f of all) count(repo, f.code, 'reported');
+  const { kept: findings, skipped } = sampled(all, Number(values.sample), Number(values.seed));
+  if (skipped > 0) console.log(`${repo}: ${skipped} findings not sampled (at most ${values.sample} per rule are judged)`);
   const labels = judgements.filter((j) => j.repo === repo && wanted(j.code));
   const matched = new Set();
   for (const f of findings) {
-    const stats = row(f.code);
-    stats.findings++;
+    count(repo, f.code, 'findings');
     const candidates = labels.filter((j) => j.path === f.path && j.code === f.code && Math.abs(Number(j.line) - f.line) <= 2);
     candidates.sort((a, b) => Math.abs(Number(a.line) - f.line) - Math.abs(Number(b.line) - f.line));
     const label = candidates[0];
     if (!label) {
-      stats.unjudged++;
+      count(repo, f.code, 'unjudged');
       unjudged.push([repo, commit, f.path, f.line, f.code, f.message.replace(/\s+/g, ' ')].join('\t'));
       continue;
     }
     matched.add(label);
-    if (label.verdict === 'TP' || label.verdict === 'FN') stats.TP++;
-    else if (label.verdict === 'FP') stats.FP++;
-    else stats.unsure++;
+    count(repo, f.code, label.verdict === 'TP' || label.verdict === 'FN' ? 'TP' : label.verdict === 'FP' ? 'FP' : 'unsure');
   }
   for (const j of labels) {
     if (j.verdict !== 'TP' && j.verdict !== 'FN') continue;
-    const stats = row(j.code);
-    stats.labelled++;
-    if (matched.has(j)) stats.found++;
+    count(repo, j.code, 'labelled');
+    if (matched.has(j)) count(repo, j.code, 'found');
   }
 }
 
-const pct = (n, d) => (d === 0 ? '   -' : (n / d).toFixed(2));
-console.log('\nrule    findings    TP    FP  unsure  unjudged  precision  recall');
-const total = { findings: 0, TP: 0, FP: 0, unsure: 0, unjudged: 0, labelled: 0, found: 0 };
+const pct = (n, d) => (d === 0 ? '-' : (n / d).toFixed(2));
+const line = (label, s) =>
+  `| ${label} | ${s.reported} | ${s.findings} | ${s.TP} | ${s.FP} | ${s.unsure} | ${s.unjudged} | ${pct(s.TP, s.TP + s.FP)} | ${pct(s.found, s.labelled)} |`;
+const HEADER = '| reported | sampled | TP | FP | unsure | unjudged | precision | recall |\n';
+console.log(`\n| repository | rule ${HEADER.replace('\n', '')}\n| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
+for (const [key, s] of [...perRepo].sort()) console.log(line(key.replace('\t', ' | '), s));
+console.log(`\n| rule ${HEADER}| --- | --- | --- | --- | --- | --- | --- | --- | --- |`);
+const total = EMPTY();
 for (const [code, s] of [...perRule].sort()) {
   for (const k of Object.keys(total)) total[k] += s[k];
-  console.log(`${code}  ${String(s.findings).padStart(8)}  ${String(s.TP).padStart(4)}  ${String(s.FP).padStart(4)}  ${String(s.unsure).padStart(6)}  ${String(s.unjudged).padStart(8)}  ${pct(s.TP, s.TP + s.FP).padStart(9)}  ${pct(s.found, s.labelled).padStart(6)}`);
+  console.log(line(code, s));
 }
-console.log(`all     ${String(total.findings).padStart(8)}  ${String(total.TP).padStart(4)}  ${String(total.FP).padStart(4)}  ${String(total.unsure).padStart(6)}  ${String(total.unjudged).padStart(8)}  ${pct(total.TP, total.TP + total.FP).padStart(9)}  ${pct(total.found, total.labelled).padStart(6)}`);
+console.log(line('all', total));
 mkdirSync(RESULTS, { recursive: true });
 writeFileSync(path.join(RESULTS, 'unjudged.tsv'), `repo\tcommit\tpath\tline\tcode\tmessage\n${unjudged.join('\n')}\n`);
 if (unjudged.length > 0) console.log(`\n${unjudged.length} findings are not judged yet: bench/results/unjudged.tsv (precision is not measured until they are).`);
