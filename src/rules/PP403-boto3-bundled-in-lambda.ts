@@ -40,6 +40,7 @@ pydantic==2.10.4`,
       'manifests outside the code directory of a Lambda function named by a descriptor (a project-wide `requirements-dev.txt`, a web service), and functions found only by the `(event, context)` heuristic;',
       'a manifest that a Dockerfile (other than a Lambda container image) or a compose service also installs (`pip install -r`, `uv pip install -r`, `poetry install`, `uv sync`, `pipenv install`, `pip install .` after a `COPY`, a bind mount or a volume): the web app or worker built from the same folder needs its boto3;',
       'optional and development dependencies (`[project.optional-dependencies]`, Poetry groups and `optional = true` entries, Pipfile `[dev-packages]`), which the packager does not install;',
+      '`botocore` in a manifest where another dependency (`aws-xray-sdk`, `s3fs`, `aiobotocore`, ...) requires it anyway: removing the line would change nothing;',
       'other AWS libraries (`aioboto3`, `boto3-stubs`, `mypy-boto3-*`).',
     ],
   },
@@ -55,6 +56,8 @@ pydantic==2.10.4`,
         const needsBotocore = REQUIRE_BOTOCORE.find((d) => manifest.installs.includes(d));
         for (const name of SDK) {
           if (!manifest.installs.includes(name)) continue;
+          // Another dependency pulls botocore in anyway: dropping the line would change nothing.
+          if (name === 'botocore' && needsBotocore) continue;
           const range = manifest.ranges[name] ?? { line: 1, column: 1, endLine: 1, endColumn: 1 };
           const key = `${manifest.path}:${range.line}`;
           if (done.has(key)) continue;
@@ -63,7 +66,7 @@ pydantic==2.10.4`,
             path: manifest.path,
             range,
             message: needsBotocore
-              ? `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, although the Python runtime already provides it; but ${name === 'boto3' ? `removing boto3 saves little: \`${needsBotocore}\` requires botocore anyway, and botocore is most of the weight` : `removing botocore from this manifest saves nothing: \`${needsBotocore}\` requires it anyway`}.`
+              ? `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, although the Python runtime already provides it; but removing boto3 saves little: \`${needsBotocore}\` requires botocore anyway, and botocore is most of the weight.`
               : `\`${name}\` is bundled into the Lambda package of ${describeFunction(project, fn)}, but the Python runtime already provides it: bundling made the first invocation take 4,000 ms instead of 1,547 ms (the Classmethod Lambda tuning talk). Remove it from this manifest unless you need a newer SDK.`,
             related: fn.descriptor ? [{ ...fn.descriptor, message: 'the Lambda function is declared here' }] : undefined,
           });
