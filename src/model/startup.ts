@@ -130,7 +130,6 @@ export function startupCalls(project: Project, path: StartupPath): StartupCall[]
     }
     return undefined;
   };
-  const localName = (module: ModuleFacts, name: string): string => module.symbols[name] ?? `${module.moduleName}.${name}`;
   /** Functions a call runs now: its target, and functions it hands to a thread or an executor. */
   const targets = (call: CallFact): FunctionNode[] => {
     const out: FunctionNode[] = [];
@@ -155,27 +154,7 @@ export function startupCalls(project: Project, path: StartupPath): StartupCall[]
     });
     for (const call of module.calls) {
       if (!runsAtImport(module, call.scope) || call.inMainGuard) continue;
-      roots.push(...targets(call));
-      const callee = project.canonical(call.callee) ?? call.calleeText;
-      // `FastAPI(lifespan=fn)`, `Starlette(on_startup=[f, g])`, `app.add_event_handler("startup", fn)`.
-      for (const a of call.arguments) {
-        if (a.keyword === 'lifespan' && a.value.kind === 'ref') {
-          const f = resolve(a.value.name, true);
-          if (f) roots.push(f);
-        } else if (a.keyword === 'on_startup' && a.value.kind === 'other') {
-          for (const m of a.value.text.matchAll(/[A-Za-z_][\w.]*/g)) {
-            const f = resolve(localName(module, m[0]), true);
-            if (f) roots.push(f);
-          }
-        }
-      }
-      if (/\.add_event_handler$/.test(callee)) {
-        const [event, fn] = call.arguments.filter((a) => !a.keyword);
-        if (event?.value.kind === 'str' && event.value.value === 'startup' && fn?.value.kind === 'ref') {
-          const f = resolve(fn.value.name, true);
-          if (f) roots.push(f);
-        }
-      }
+      roots.push(...targets(call), ...registeredHooks(project, module, call, resolve));
     }
   }
   const out: StartupCall[] = [];
@@ -249,4 +228,31 @@ export function importTimeUseSite(module: ModuleFacts, statement: ImportFact): I
   if (sites.length === 0) return inMainGuard ? undefined : { range: statement.range, how: 'a use at import time' };
   sites.sort((a, b) => a.range.line - b.range.line || a.range.column - b.range.column);
   return sites[0];
+}
+
+/** Functions an app-building call registers to run at start-up: `lifespan=fn`, `on_startup=[f, g]`, `add_event_handler("startup", fn)`. */
+function registeredHooks(project: Project, module: ModuleFacts, call: CallFact, resolve: (name: string | null, awaited: boolean) => FunctionNode | undefined): FunctionNode[] {
+  const hooks: FunctionNode[] = [];
+  const localName = (name: string): string => module.symbols[name] ?? `${module.moduleName}.${name}`;
+  const callee = project.canonical(call.callee) ?? call.calleeText;
+  // `FastAPI(lifespan=fn)`, `Starlette(on_startup=[f, g])`, `app.add_event_handler("startup", fn)`.
+  for (const a of call.arguments) {
+    if (a.keyword === 'lifespan' && a.value.kind === 'ref') {
+      const f = resolve(a.value.name, true);
+      if (f) hooks.push(f);
+    } else if (a.keyword === 'on_startup' && a.value.kind === 'other') {
+      for (const m of a.value.text.matchAll(/[A-Za-z_][\w.]*/g)) {
+        const f = resolve(localName(m[0]), true);
+        if (f) hooks.push(f);
+      }
+    }
+  }
+  if (/\.add_event_handler$/.test(callee)) {
+    const [event, fn] = call.arguments.filter((a) => !a.keyword);
+    if (event?.value.kind === 'str' && event.value.value === 'startup' && fn?.value.kind === 'ref') {
+      const f = resolve(fn.value.name, true);
+      if (f) hooks.push(f);
+    }
+  }
+  return hooks;
 }
