@@ -200,6 +200,22 @@ describe('discovery', () => {
   });
 });
 
+describe('grouped findings', () => {
+  it('a PP101 cause reached from several call sites is grouped among the checked files only', async () => {
+    const dir = tempProject({
+      'users.py': 'import requests\n\n\ndef get_user(i):\n    return requests.get(f"https://users.internal/{i}")\n',
+      'a.py': 'from users import get_user\n\n\nasync def one(i):\n    return get_user(i)\n',
+      'b.py': 'from users import get_user\n\n\nasync def two(i):\n    return get_user(i)\n',
+    });
+    const all = JSON.parse((await cli(['check', '.', '--isolated', '--format', 'json'], dir)).stdout) as { path: string; related: unknown[] }[];
+    expect(all.map((d) => [d.path, d.related.length])).toEqual([['a.py', 2]]);
+    // A pre-commit run on b.py alone reports b.py's call site: a group never hides a checked file behind an unchecked one.
+    const one = JSON.parse((await cli(['check', 'b.py', '--isolated', '--format', 'json'], dir)).stdout) as { path: string; message: string }[];
+    expect(one.map((d) => d.path)).toEqual(['b.py']);
+    expect(one[0].message).not.toMatch(/also called/);
+  });
+});
+
 describe('generated files', () => {
   it('docs/rules, rules.schema.json and the README rule table match the rule objects (run `npm run docs`)', () => {
     for (const [rel, text] of generatedFiles()) {

@@ -189,3 +189,67 @@ describe('syntax errors and PEP 810', () => {
     expect(facts.syntaxErrors.length).toBeGreaterThan(0);
   });
 });
+
+describe('memoisation guards (CallFact.onceGuard)', () => {
+  const guarded = async (source: string): Promise<Record<string, string | undefined>> =>
+    Object.fromEntries((await factsOf(source, 'app.clients')).calls.map((c) => [c.calleeText, c.onceGuard]));
+
+  it('marks the calls of an `if NAME is None:` / `if not NAME:` block that sets a global', async () => {
+    const source = `
+_c = None
+_ready = False
+def get():
+    global _c, _ready
+    if _c is None:
+        with lock():
+            _c = make([x.y() for x in z()])
+    if not _ready:
+        warm()
+        _ready = True
+    elif other():
+        later()
+    return use()
+`;
+    expect(await guarded(source)).toEqual({ lock: '_c', make: '_c', 'x.y': '_c', z: '_c', warm: '_ready', other: undefined, later: undefined, use: undefined });
+  });
+
+  it('accepts attributes of cls, of a class and of a module; not of self, a parameter or a local', async () => {
+    const source = `
+class Registry:
+    @classmethod
+    def q(cls, request):
+        if cls._q is None:
+            cls._q = a()
+        if Registry._r == None:
+            Registry._r = b()
+        if self_like._s is None:
+            self_like._s = c()
+        if request.state.user is None:
+            request.state.user = d()
+    def i(self):
+        if self._t is None:
+            self._t = e()
+`;
+    expect(await guarded(source)).toEqual({ a: 'cls._q', b: 'Registry._r', c: 'self_like._s', d: undefined, e: undefined });
+  });
+
+  it('needs the block to assign the name, a global name, and the function itself to run the call', async () => {
+    const source = `
+def f():
+    client = None
+    if client is None:
+        client = local()
+    global _g
+    if _g is None:
+        unassigned()
+    if _g is None:
+        _g = 1
+        def inner():
+            nested()
+        g = lambda: in_lambda()
+    if not _module_name:
+        _module_name2 = never()
+`;
+    expect(await guarded(source)).toEqual({ local: undefined, unassigned: undefined, nested: undefined, in_lambda: undefined, never: undefined });
+  });
+});

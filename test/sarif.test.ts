@@ -210,3 +210,20 @@ describe('fingerprints', () => {
     expect(hashes.map((h) => h.split(':')[1])).toEqual(['1', '2']);
   });
 });
+
+describe('SARIF code flows', () => {
+  it('follow the call chain only: the other call sites of a grouped finding are related locations, not steps', async () => {
+    const dir = tempProject({
+      'users.py': 'import requests\n\n\ndef get_user(i):\n    return requests.get(f"https://users.internal/{i}")\n',
+      'a.py': 'from users import get_user\n\n\nasync def one(i):\n    return get_user(i)\n',
+      'b.py': 'from users import get_user\n\n\nasync def two(i):\n    return get_user(i)\n',
+    });
+    const { log } = await sarifOf(dir, ['--isolated', '--select', 'PP101']);
+    const [result, ...rest] = resultsOf(log);
+    expect(rest).toEqual([]);
+    expect(result.message.text).toMatch(/\(also called on the event loop from 1 other place\)\.$/);
+    expect(result.relatedLocations?.map((r) => r.message?.text)).toEqual(['`requests.get()`: a blocking HTTP call.', 'also called here, in `async def two`.']);
+    const steps = result.codeFlows![0].threadFlows[0].locations;
+    expect(steps.map((s) => s.location?.physicalLocation?.artifactLocation?.uri)).toEqual(['a.py', 'users.py']);
+  });
+});

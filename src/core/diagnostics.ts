@@ -38,6 +38,8 @@ export interface RelatedLocation {
   path: string;
   range: SourceRange;
   message: string;
+  /** Another place with the same cause (one more call site), not a step of the chain: kept out of SARIF code flows. */
+  also?: true;
 }
 
 export interface Diagnostic {

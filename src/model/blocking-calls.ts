@@ -3,7 +3,8 @@
  * CPU-bound hashing — `time.sleep`, synchronous HTTP, subprocesses, file I/O and disk metadata,
  * synchronous database and Redis drivers, the AWS SDK, sockets and DNS, SMTP/FTP, `input()`,
  * password hashing — by canonical qualified name (`requests.Session().get`), each with its
- * category and, for the usually fast ones, a lower severity. Covers every call of Ruff's and
+ * category and, for the usually fast ones, a lower severity (disk metadata: `info`; password
+ * hashing: `warning`). Covers every call of Ruff's and
  * flake8-async's ASYNC210–212, ASYNC220–222 and ASYNC230–232, ASYNC250 and ASYNC251.
  *
  * Used by PP101 (a blocking call on the event loop) and PP102 (which leaves those calls to PP101).
@@ -19,7 +20,7 @@ export type BlockingCategory =
 
 export interface BlockingEntry {
   category: BlockingCategory;
-  /** Set for calls that usually return quickly (disk metadata, hashing): `warning`. */
+  /** Set for calls that usually return quickly: `info` (disk metadata), `warning` (password hashing). */
   severity?: Severity;
 }
 
@@ -37,7 +38,7 @@ function pattern(category: BlockingCategory, re: RegExp, severity?: Severity): v
 }
 
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
-const FILE_METHODS = ['read', 'read1', 'readinto', 'readline', 'readlines', 'write', 'writelines', 'flush', 'truncate', 'seek', 'tell', 'close'];
+const FILE_METHODS = ['read', 'read1', 'readinto', 'readline', 'readlines', 'write', 'writelines', 'flush', 'truncate', 'seek', 'tell'];
 const CURSOR_METHODS = ['execute', 'executemany', 'executescript', 'fetchone', 'fetchall', 'fetchmany', 'callproc', 'copy_expert', 'copy_from', 'copy_to'];
 const CONNECTION_METHODS = ['commit', 'rollback', 'execute', 'executemany', 'executescript'];
 const SOCKET_METHODS = ['connect', 'connect_ex', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'send', 'sendall', 'sendto', 'sendfile', 'accept', 'makefile'];
@@ -62,11 +63,16 @@ pattern('process', /^os\.spawn[lv]p?e?$/);
 // Files (ASYNC230, ASYNC231, ASYNC232)
 add('file', ['builtins.open', 'io.open', 'io.open_code', 'codecs.open', 'os.fdopen']);
 methods('file', 'builtins.open()', FILE_METHODS);
+// Closing a file: a system call that returns at once for a file opened for reading.
+methods('file', 'builtins.open()', ['close'], 'info');
 methods('file', 'pathlib.Path()', ['read_text', 'read_bytes', 'write_text', 'write_bytes', 'open']);
 methods('file', 'shutil', ['copy', 'copy2', 'copyfile', 'copytree', 'rmtree', 'move']);
-// Disk metadata: real system calls, usually fast: warning.
-methods('filesystem', 'os.path', ['exists', 'lexists', 'isfile', 'isdir', 'islink', 'ismount', 'getsize', 'getmtime', 'getatime', 'getctime', 'samefile', 'sameopenfile', 'realpath'], 'warning');
-methods('filesystem', 'pathlib.Path()', ['exists', 'is_file', 'is_dir', 'is_symlink', 'stat', 'iterdir', 'glob', 'rglob', 'mkdir', 'unlink', 'touch', 'rmdir'], 'warning');
+// Disk metadata: system calls that take microseconds on a local disk: info, noise to most teams.
+methods('filesystem', 'os.path', ['exists', 'lexists', 'isfile', 'isdir', 'islink', 'ismount', 'getsize', 'getmtime', 'getatime', 'getctime', 'samefile', 'sameopenfile', 'realpath'], 'info');
+methods('filesystem', 'pathlib.Path()', ['exists', 'is_file', 'is_dir', 'is_symlink', 'stat', 'mkdir'], 'info');
+methods('filesystem', 'os', ['makedirs', 'mkdir'], 'info');
+// Directory listings and changes to the tree: usually fast, but they grow with the directory: warning.
+methods('filesystem', 'pathlib.Path()', ['iterdir', 'glob', 'rglob', 'unlink', 'touch', 'rmdir'], 'warning');
 
 // Synchronous database drivers
 for (const driver of DBAPI_DRIVERS) {

@@ -8,9 +8,11 @@
  * `propagate` answers "does this function reach a call with property P within N project frames"
  * for every function at once: a breadth-first search from the functions that make such a call
  * directly, over reversed edges — linear in the size of the graph, cycles cut by construction.
+ * A caller can leave edges out (the steps that run once per process: `onceStep`).
  */
 
-import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import type { CallFact, DecoratorFact, ModuleFacts } from '../read/python/facts.js';
+import { cacheDecorator } from './caching.js';
 import type { Project } from './project.js';
 
 const KNOWN_DISPATCHERS = /^(asgiref\.sync\.sync_to_async|starlette\.concurrency\.run_in_threadpool|anyio\.to_thread\.run_sync|celery\..*|dramatiq\.actor|rq\.decorators\.job)$/;
@@ -132,6 +134,29 @@ export class CallGraph {
   }
 }
 
+/**
+ * The `@functools.cache` / `@functools.lru_cache` decorator of a function, if it has one: its body
+ * runs once per distinct arguments — for a factory or a settings loader, once per process. Other
+ * caches (`cachetools` with a TTL, `methodtools` per instance) run their body again.
+ */
+export function functoolsCache(project: Project, node: FunctionNode): DecoratorFact | undefined {
+  return node.module.scopes[node.scopeIndex].decorators.find((d) => cacheDecorator(project.canonical(d.name))?.library === 'functools');
+}
+
+/** Why a step of a call path runs once per process rather than on every call. */
+export type OnceStep =
+  /** The call is in a memoisation guard of `owner` (`if _client is None:` that sets `_client`). */
+  | { kind: 'guard'; name: string; owner: FunctionNode }
+  /** The call enters a function under `@functools.cache` / `@functools.lru_cache`. */
+  | { kind: 'cache'; decorator: DecoratorFact; callee: FunctionNode };
+
+/** Whether the call `call` in `owner`'s body, running `callee` (if a project function), runs once per process. */
+export function onceStep(project: Project, owner: FunctionNode, call: CallFact, callee?: FunctionNode): OnceStep | undefined {
+  if (call.onceGuard !== undefined) return { kind: 'guard', name: call.onceGuard, owner };
+  const decorator = callee ? functoolsCache(project, callee) : undefined;
+  return decorator && callee ? { kind: 'cache', decorator, callee } : undefined;
+}
+
 const buildGraph = (project: Project): CallGraph => new CallGraph(project);
 
 export function callGraph(project: Project): CallGraph {
@@ -153,14 +178,16 @@ export interface Reach<T> {
 /**
  * For the functions reachable from `roots` within `maxFrames` frames, the shortest way (at most
  * `maxFrames` frames) to a call for which `direct` returns a detail. Calls in a function's own
- * body count; nested defs do not. Only that part of the graph is resolved: a pre-commit run on one
- * router, or a project with few `async def`s, never resolves the rest of the project's calls.
+ * body count; nested defs do not; edges for which `follows` says false are not taken. Only that
+ * part of the graph is resolved: a pre-commit run on one router, or a project with few
+ * `async def`s, never resolves the rest of the project's calls.
  */
 export function propagate<T>(
   graph: CallGraph,
   maxFrames: number,
   direct: (module: ModuleFacts, call: CallFact, owner: FunctionNode) => T | undefined,
   roots: Iterable<FunctionNode>,
+  follows: (edge: CallEdge) => boolean = () => true,
 ): Map<string, Reach<T>> {
   // Forward: the sync functions the roots can reach, level by level.
   const level = new Map<string, number>();
@@ -176,7 +203,7 @@ export function propagate<T>(
     const next: FunctionNode[] = [];
     for (const node of frontier) {
       for (const edge of graph.edges(node)) {
-        if (!runsIn(node.module, edge.call.scope, node.scopeIndex)) continue;
+        if (!runsIn(node.module, edge.call.scope, node.scopeIndex) || !follows(edge)) continue;
         (callers.get(edge.to.key) ?? callers.set(edge.to.key, []).get(edge.to.key)!).push(edge);
         if (!level.has(edge.to.key)) {
           level.set(edge.to.key, depth + 1);

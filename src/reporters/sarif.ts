@@ -122,11 +122,13 @@ function relatedLocations(related: readonly RelatedLocation[], at: Locator): Sar
   }));
 }
 
-/** A chain (import chain, call chain) as a code flow: the finding, then each related step. */
+/** A chain (import chain, call chain) as a code flow: the finding, then each related step (other places with the same cause are no step). */
 function codeFlow(d: Diagnostic, at: Locator): Sarif.CodeFlow {
   const steps: Sarif.ThreadFlowLocation[] = [
     { location: { physicalLocation: at.physical(d.path, d.range), message: { text: sentence(d.message) } }, nestingLevel: 0 },
-    ...d.related!.map((r, i) => ({ location: { physicalLocation: at.physical(r.path, r.range), message: { text: sentence(r.message) } }, nestingLevel: i + 1 })),
+    ...d
+      .related!.filter((r) => !r.also)
+      .map((r, i) => ({ location: { physicalLocation: at.physical(r.path, r.range), message: { text: sentence(r.message) } }, nestingLevel: i + 1 })),
   ];
   return { threadFlows: [{ locations: steps }] };
 }

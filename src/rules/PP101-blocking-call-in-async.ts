@@ -1,7 +1,7 @@
-import type { RelatedLocation, TextEdit } from '../core/diagnostics.js';
-import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import { severityRank, type RelatedLocation, type Severity, type TextEdit } from '../core/diagnostics.js';
+import type { CallFact, ModuleFacts, SuppressionFact } from '../read/python/facts.js';
 import type { Rule, RuleContext } from './rule.js';
-import { callGraph, propagate, type FunctionNode, type Reach } from '../model/callgraph.js';
+import { callGraph, functoolsCache, onceStep, propagate, type FunctionNode, type OnceStep, type Reach } from '../model/callgraph.js';
 import type { Project } from '../model/project.js';
 import { isStdlibModule } from '../read/python/stdlib.js';
 import { blockingEntry, type BlockingCategory, type BlockingEntry } from '../model/blocking-calls.js';
@@ -150,11 +150,15 @@ export const rule: Rule<Options> = {
 
 **Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
 
+**Once per process.** A blocking call that runs once per process rather than on every request is reported as \`info\`: inside a memoisation guard — \`if _client is None:\` / \`if not _ready:\` whose block assigns that name, where the name is a \`global\` of the function or an attribute of \`cls\`, of a class or of a module (not of \`self\`, a parameter or a local) — or in a function under \`@functools.cache\` / \`@functools.lru_cache\` (whatever its arguments). Through project functions, the call is \`info\` only when every way to a blocking call within \`call-depth\` runs once per process; a function that blocks once in a guard and again on every call is reported for the latter.
+
+**One finding per cause.** Calls on the loop to the same project function that blocks are one problem, not one per handler: \`get_user() → db.query()\` called from 30 handlers is reported once, at the first call site in path and line order, with the message ending \`(also called on the event loop from 29 other places).\` and the other call sites (the first 20) as related locations. Call sites in tests, examples and scripts (\`tests/\`, \`test_*.py\`, \`conftest.py\`, \`examples/\`, \`docs/\`, \`scripts/\`, \`bin/\`, \`tools/\`...) make a group of their own; a blocking call written in the \`async def\` itself is never grouped (each is its own fix). The group is formed among the files checked: \`pylint-perf check b.py\` reports b.py's call site. Suppressions: a suppression on the reported call site silences the whole group; a call site with a PP101 suppression of its own (on its line, or \`disable-file\` for its file) leaves the group and is silenced alone, so no suppression is left unused.
+
 **File objects.** One finding per file operation: \`with open(p) as f: f.read()\` and \`f = open(p); f.write(x); f.close()\` are reported once, on the \`open\` (also \`io.open\`, \`codecs.open\`, \`os.fdopen\`, \`Path.open\`). The methods of a file object whose opening is not reported in the same function — a parameter annotated \`typing.IO\`, \`TextIO\`, \`BinaryIO\`, \`io.TextIOWrapper\` or \`io.Buffered*\`, an attribute set in \`__init__\`, a module-level file — are reported one by one.
 
 **Star imports.** \`from x import *\` binds only what \`x\` exports — its \`__all__\`, else its public module-level names — so it hides the builtin \`open\`, \`input\` or \`print\` only when \`x\` is a project module that exports that name; star imports from the standard library and third-party packages are assumed not to rebind them.
 
-Names are resolved through imports, aliases and simple types: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, and objects bound at module level in any project module. Disk metadata calls (\`os.path.exists\`, \`Path.stat\`...) and CPU-bound password hashing (\`bcrypt\`, \`passlib\`, \`argon2\`, \`hashlib.pbkdf2_hmac\`) are reported as warnings. The catalogue covers every call of Ruff's and flake8-async's ASYNC210–212, ASYNC220–222, ASYNC230–232, ASYNC250 and ASYNC251, plus \`requests.request\` and \`httpx.request\`.`,
+Names are resolved through imports, aliases and simple types: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, and objects bound at module level in any project module. Disk metadata calls that take microseconds on a local disk (\`os.path.exists|isfile|isdir|getsize|getmtime\`..., \`Path.exists|is_file|is_dir|stat|mkdir\`, \`os.makedirs\`, \`os.mkdir\`) and closing a file are reported as \`info\`; directory listings and changes (\`Path.iterdir|glob|rglob|unlink|touch|rmdir\`) and CPU-bound password hashing (\`bcrypt\`, \`passlib\`, \`argon2\`, \`hashlib.pbkdf2_hmac\`) as warnings. The catalogue covers every call of Ruff's and flake8-async's ASYNC210–212, ASYNC220–222, ASYNC230–232, ASYNC250 and ASYNC251, plus \`requests.request\` and \`httpx.request\`.`,
     why: `An \`async def\` runs on the event loop; while a call blocks, the loop serves no one. Measured by the FLINTERS load test: 1,000 concurrent requests to a handler waiting 1 s — with a blocking wait the server delivered **108.8 req/s with p99 9.15 s**; with \`await\` it delivered **799 req/s with p99 1.21 s**. A worker that blocks serves ten one-second requests in 10.08 s instead of 1.06 s. “High Performance FastAPI” (PyCon JP 2021) advises: use async/await wherever the network is involved.`,
     fix: `Use the async API: \`await asyncio.sleep\`; \`httpx.AsyncClient\` or \`aiohttp\`; \`asyncpg\`, async \`psycopg\`, \`redis.asyncio\`, SQLAlchemy \`AsyncSession\`; \`aiofiles\` or \`anyio.Path\`; \`aioboto3\`. Or keep the sync library and move the call off the loop with \`await asyncio.to_thread(fn, ...)\` / \`run_in_threadpool\`, or make the handler a plain \`def\` (FastAPI and Starlette run those in a thread pool). \`--fix\` rewrites \`time.sleep(x)\` to \`await asyncio.sleep(x)\` and adds \`import asyncio\` when needed, where isort and Ruff (I001) would put it: in the standard-library block of the first imports, in alphabetical order; as a block of its own before the first import when that block has no standard-library module; after the docstring and \`from __future__\` imports when the module imports nothing at top level.`,
     bad: `import time
@@ -241,7 +245,10 @@ async def get_user(user_id: int):
       const display = name ? name.replace(/\(\)/g, '') : undefined;
       const shown = display && display !== call.calleeText ? ` (${display})` : '';
       const message = `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn.name}\`: every request on this worker waits while it runs; ${ADVICE[entry.category]}.`;
-      const finding = { range: call.range, message, severity: entry.severity };
+      const finding =
+        call.onceGuard === undefined
+          ? { range: call.range, message, severity: entry.severity }
+          : { range: call.range, message: onceDirectMessage(call, shown, entry, fn.name), severity: 'info' as const };
       if (name === 'time.sleep') {
         const fix = asyncioSleepFix(module, call);
         context.report({ ...finding, fix: { description: 'Replace with `await asyncio.sleep(...)`', ...fix } });
@@ -249,7 +256,12 @@ async def get_user(user_id: int):
         context.report(finding);
       }
     }
-    if (context.options.callDepth > 0) reportIndirect(module, context, new Set(flagged.map((f) => f.call)));
+    if (context.options.callDepth > 0) collectIndirect(module, context, new Set(flagged.map((f) => f.call)));
+  },
+
+  /** The calls through project functions, collected from every checked module, grouped by cause. */
+  checkProject(context: RuleContext<Options>): void {
+    if (context.options.callDepth > 0) reportIndirect(context);
   },
 };
 
@@ -271,10 +283,22 @@ function directEntry(project: Project, module: ModuleFacts, call: CallFact, user
 
 type Blocking = { name: string | null; entry: BlockingEntry };
 
-const reachCache = new WeakMap<Project, Map<string, Reach<Blocking>>>();
+/** How the project functions reach a blocking call, within `call-depth` frames. */
+interface BlockingReach {
+  /**
+   * On every call (no memoisation guard and no `@functools.cache` on the way), by the least
+   * severity of the blocking call: errors only, then warnings too, then any. A function that reaches
+   * an `os.makedirs` in two frames and a database query in three is reported for the query.
+   */
+  everyCall: Map<string, Reach<Blocking>>[];
+  /** At all, steps that run once per process included. */
+  any: Map<string, Reach<Blocking>>;
+}
+
+const reachCache = new WeakMap<Project, BlockingReach>();
 
 /** Which project functions block, and how, within `call-depth` frames: computed once per run. */
-function blockingFunctions(project: Project, options: Options): Map<string, Reach<Blocking>> {
+function blockingFunctions(project: Project, options: Options): BlockingReach {
   let reach = reachCache.get(project);
   if (!reach) {
     const patterns = configuredPatterns(options);
@@ -288,7 +312,32 @@ function blockingFunctions(project: Project, options: Options): Map<string, Reac
         if (target) roots.push(target);
       }
     }
-    reach = propagate(graph, options.callDepth, (module, call) => directEntry(project, module, call, patterns), roots);
+    // Four searches over the same calls and functions: each answer is computed once.
+    const directs = new Map<CallFact, Blocking | null>();
+    const direct = (module: ModuleFacts, call: CallFact): Blocking | undefined => {
+      let found = directs.get(call);
+      if (found === undefined) directs.set(call, (found = directEntry(project, module, call, patterns) ?? null));
+      return found ?? undefined;
+    };
+    const caches = new Map<string, boolean>();
+    const cached = (node: FunctionNode): boolean => {
+      let found = caches.get(node.key);
+      if (found === undefined) caches.set(node.key, (found = functoolsCache(project, node) !== undefined));
+      return found;
+    };
+    const everyCall = (least: Severity): Map<string, Reach<Blocking>> =>
+      propagate(
+        graph,
+        options.callDepth,
+        (module, call, owner) => {
+          if (call.onceGuard !== undefined || cached(owner)) return undefined;
+          const found = direct(module, call);
+          return found && severityRank(found.entry.severity ?? 'error') >= severityRank(least) ? found : undefined;
+        },
+        roots,
+        (edge) => edge.call.onceGuard === undefined && !cached(edge.to) && !cached(edge.from),
+      );
+    reach = { everyCall: [everyCall('error'), everyCall('warning'), everyCall('info')], any: propagate(graph, options.callDepth, direct, roots) };
     reachCache.set(project, reach);
   }
   return reach;
@@ -298,40 +347,168 @@ function where(project: Project, file: string, line: number): string {
   return `${project.displayPath(file)}:${line}`;
 }
 
+/** A call on the loop to a project function that blocks, waiting for the other checked modules. */
+interface IndirectCall {
+  module: ModuleFacts;
+  call: CallFact;
+  target: FunctionNode;
+  /** The reach of `target` in `reaches`, the map to follow its chain in. */
+  reach: Reach<Blocking>;
+  reaches: Map<string, Reach<Blocking>>;
+  /** Every way to the blocking call runs once per process: the first such step. */
+  once?: OnceStep;
+}
+
+const pendingIndirect = (): IndirectCall[] => [];
+
 /**
  * Calls made on the loop to a project function that blocks, directly or through other project
- * functions (the repository layer, a `crud` module, an SDK wrapper): reported at the call, with the
- * chain in the message and as related locations.
+ * functions (the repository layer, a `crud` module, an SDK wrapper): collected here for each
+ * checked module, reported by `reportIndirect` once every checked module is collected.
  */
-function reportIndirect(module: ModuleFacts, context: RuleContext<Options>, already: Set<CallFact>): void {
+function collectIndirect(module: ModuleFacts, context: RuleContext<Options>, already: Set<CallFact>): void {
   const { project } = context;
   const graph = callGraph(project);
-  const reach = blockingFunctions(project, context.options);
+  const { everyCall, any } = blockingFunctions(project, context.options);
+  const pending = project.derived(pendingIndirect);
   for (const call of module.calls) {
     const scope = module.scopes[call.scope];
     if (scope.loopFunction < 0 || call.awaited || already.has(call)) continue;
     const target = graph.target(call);
-    const r = target ? reach.get(target.key) : undefined;
-    if (!target || !r) continue;
-    const related: RelatedLocation[] = [];
-    const names = [`${call.calleeText}()`];
-    let step: Reach<Blocking> | undefined = r;
-    while (step?.via) {
-      related.push({ path: step.via.from.module.path, range: step.via.call.range, message: `calls \`${step.via.call.calleeText}()\`` });
-      names.push(`${step.via.call.calleeText}()`);
-      step = reach.get(step.via.to.key);
-    }
-    const { entry, name } = r.detail;
-    const shownName = name ? name.replace(/\(\)/g, '') : r.call.calleeText;
-    const alias = shownName !== r.call.calleeText ? ` (${shownName})` : '';
-    related.push({ path: r.module.path, range: r.call.range, message: `\`${r.call.calleeText}()\`${alias}: a blocking ${NOUN[entry.category]} call` });
-    names.push(`${r.call.calleeText}()`);
-    const fn = module.scopes[scope.loopFunction];
-    context.report({
-      range: call.range,
-      severity: entry.severity,
-      message: `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. Every request on this worker waits while it runs; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`,
-      related,
-    });
+    if (!target) continue;
+    const reaches = (call.onceGuard === undefined ? everyCall.find((m) => m.has(target.key)) : undefined) ?? any;
+    const r = reaches.get(target.key);
+    if (!r) continue;
+    const every = reaches !== any;
+    const found: IndirectCall = { module, call, target, reach: r, reaches };
+    if (!every) found.once = firstOnceStep(project, found);
+    pending.push(found);
   }
+}
+
+/** The first step of the call's chain that runs once per process. */
+function firstOnceStep(project: Project, c: IndirectCall): OnceStep | undefined {
+  if (c.call.onceGuard !== undefined) {
+    const loop = c.module.scopes[c.call.scope].loopFunction;
+    return { kind: 'guard', name: c.call.onceGuard, owner: { key: `${c.module.moduleName}.${c.module.scopes[loop].qualname}`, module: c.module, scopeIndex: loop } };
+  }
+  const entered = functoolsCache(project, c.target);
+  if (entered) return { kind: 'cache', decorator: entered, callee: c.target };
+  let node = c.target;
+  for (let r: Reach<Blocking> | undefined = c.reach; r; r = c.reaches.get(node.key)) {
+    if (!r.via) return r.call.onceGuard !== undefined ? { kind: 'guard', name: r.call.onceGuard, owner: node } : undefined;
+    const step = onceStep(project, r.via.from, r.via.call, r.via.to);
+    if (step) return step;
+    node = r.via.to;
+  }
+  return undefined;
+}
+
+/**
+ * Tests, examples and scripts: their call sites are grouped apart from the others, so that ignoring
+ * them (`per-file-ignores`, a suppressed test file) never hides a server's call site behind one of
+ * theirs. (With execution contexts, this is the call site's context.)
+ */
+const AUXILIARY = /(^|\/)(tests?|examples?|tutorials|docs|notebooks|evals|benchmarks|scripts|bin|tools)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
+
+/** At most this many other call sites of one cause are listed as related locations. */
+const MAX_ALSO = 20;
+
+/**
+ * One finding per cause — the project function called on the loop, and whether it blocks on every
+ * call or once per process — at its first call site in path and line order, with the other call
+ * sites as related locations: `get_user() → db.query()` called from 30 handlers is one fix, not 30.
+ * Call sites in tests, examples and scripts make groups of their own (AUXILIARY).
+ * A suppression on the reported call site silences the group; a call site with a PP101
+ * suppression of its own (on its line, or for its file) leaves the group and is reported alone,
+ * so that its suppression silences it and is not left unused.
+ */
+function reportIndirect(context: RuleContext<Options>): void {
+  const { project } = context;
+  const calls = project.derived(pendingIndirect).splice(0).sort(bySite);
+  const groups = new Map<string, IndirectCall[]>();
+  for (const c of calls) {
+    const key = `${c.target.key}\n${c.once ? 'once' : 'every call'}\n${AUXILIARY.test(project.displayPath(c.module.path))}`;
+    const group = groups.get(key);
+    if (group) group.push(c);
+    else groups.set(key, [c]);
+  }
+  for (const group of groups.values()) {
+    const alone = group.filter((c) => suppressedFile(c.module));
+    const [first, ...others] = group.filter((c) => !suppressedFile(c.module));
+    const also = others.filter((c) => !suppressedLine(c.module, c.call.range.line));
+    alone.push(...others.filter((c) => !also.includes(c)));
+    if (first) reportCall(context, first, also);
+    for (const c of alone) reportCall(context, c, []);
+  }
+}
+
+function bySite(a: IndirectCall, b: IndirectCall): number {
+  if (a.module.path !== b.module.path) return a.module.path < b.module.path ? -1 : 1;
+  return a.call.range.line - b.call.range.line || a.call.range.column - b.call.range.column;
+}
+
+/** Suppression targets that cover PP101: its code, its name, a code prefix; none at all covers every rule. */
+const PP101_TARGET = /^(PP(1(01?)?)?|blocking-call-in-async)$/i;
+
+function silencesPP101(s: SuppressionFact): boolean {
+  return s.targets.length === 0 || s.targets.some((t) => PP101_TARGET.test(t.trim()));
+}
+
+function suppressedFile(module: ModuleFacts): boolean {
+  return module.suppressions.some((s) => s.kind === 'file' && silencesPP101(s));
+}
+
+function suppressedLine(module: ModuleFacts, line: number): boolean {
+  return module.suppressions.some((s) => s.kind !== 'file' && s.line === line && silencesPP101(s));
+}
+
+/** The finding of one call through project functions: its chain, and the other call sites of its cause. */
+function reportCall(context: RuleContext<Options>, c: IndirectCall, also: IndirectCall[]): void {
+  const { project } = context;
+  const { module, call, reach: r } = c;
+  const related: RelatedLocation[] = [];
+  const names = [`${call.calleeText}()`];
+  let step: Reach<Blocking> | undefined = r;
+  while (step?.via) {
+    related.push({ path: step.via.from.module.path, range: step.via.call.range, message: `calls \`${step.via.call.calleeText}()\`` });
+    names.push(`${step.via.call.calleeText}()`);
+    step = c.reaches.get(step.via.to.key);
+  }
+  const { entry, name } = r.detail;
+  const shownName = name ? name.replace(/\(\)/g, '') : r.call.calleeText;
+  const alias = shownName !== r.call.calleeText ? ` (${shownName})` : '';
+  related.push({ path: r.module.path, range: r.call.range, message: `\`${r.call.calleeText}()\`${alias}: a blocking ${NOUN[entry.category]} call` });
+  names.push(`${r.call.calleeText}()`);
+  const fn = module.scopes[module.scopes[call.scope].loopFunction];
+  let message = c.once
+    ? onceIndirectMessage(project, c, c.once, names, fn.name)
+    : `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. Every request on this worker waits while it runs; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`;
+  if (also.length > 0) message = `${message.replace(/\.$/, '')} (also called on the event loop from ${also.length} other place${also.length === 1 ? '' : 's'}).`;
+  also.slice(0, MAX_ALSO).forEach((a, i) => {
+    const more = i === MAX_ALSO - 1 && also.length > MAX_ALSO ? ` (and ${also.length - MAX_ALSO} more places, not listed)` : '';
+    related.push({ path: a.module.path, range: a.call.range, message: `also called here, in \`async def ${loopFunctionName(a)}\`${more}`, also: true });
+  });
+  context.report({ path: module.path, range: call.range, severity: c.once ? 'info' : entry.severity, message, related });
+}
+
+function loopFunctionName(c: IndirectCall): string {
+  return c.module.scopes[c.module.scopes[c.call.scope].loopFunction].name;
+}
+
+/** What makes a step run once per process, for a message. */
+function onceReason(step: OnceStep): string {
+  if (step.kind === 'cache') return `\`${step.callee.module.scopes[step.callee.scopeIndex].qualname}\` is cached (\`@${step.decorator.text}\`)`;
+  const owner = step.owner.module.scopes[step.owner.scopeIndex].qualname;
+  return `the call sits in a memoisation guard of \`${owner}\` (a branch taken while \`${step.name}\` is unset, which sets it)`;
+}
+
+function onceIndirectMessage(project: Project, c: IndirectCall, once: OnceStep, names: string[], fn: string): string {
+  const r = c.reach;
+  return `\`${c.call.calleeText}()\` reaches a blocking ${NOUN[r.detail.entry.category]} call inside \`async def ${fn}\`: ${names.join(' → ')} at ${where(project, r.module.path, r.call.range.line)}, but ${onceReason(once)}: it runs once per process, not on every call. Only the first call waits; to spare it that too, do it at start-up (a lifespan hook), or run it in a thread: \`await asyncio.to_thread(${c.call.calleeText}, ...)\`.`;
+}
+
+/** A blocking call written in the `async def` itself, inside a memoisation guard. */
+function onceDirectMessage(call: CallFact, shown: string, entry: BlockingEntry, fn: string): string {
+  return `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn}\`, in a memoisation guard (a branch taken while \`${call.onceGuard}\` is unset, which sets it): it runs once per process, so only the first call waits; to spare it that too, do it at start-up (a lifespan hook), or ${ADVICE[entry.category]}.`;
 }

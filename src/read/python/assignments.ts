@@ -1,7 +1,8 @@
 /**
  * Assignments: `a = b = value`, annotated assignments, tuple unpacking, the walrus, augmented
  * assignments. They bind names (with the value or the annotation as the name's type), record
- * module-level `name = value` and `__all__`, and tell a call where its result goes.
+ * module-level `name = value` and `__all__`, tell a call where its result goes, and tell a
+ * memoisation guard around them that its block sets the guarded name.
  */
 
 import type { Node } from 'web-tree-sitter';
@@ -39,12 +40,25 @@ export function assignment(x: ExtractionState, node: Node, ctx: WalkContext): vo
   if (annotationNode) x.visit(annotationNode, ctx);
   for (const t of targets) if (t.type !== 'identifier') x.visitChildren(t, ctx);
   if (value) markAssignedCall(x, value, targets, callsBefore);
+  noteGuardedAssignment(ctx, targets);
   if (ctx.scope === 0 && targets.some((t) => t.type === 'identifier' && t.text === '__all__')) {
     x.declaredAll = undefined;
     recordDeclaredAll(x, value, true);
   }
   const annotation = annotationExpr(x, annotationNode, ctx.scope);
   for (const target of targets) bindAssigned(x, node, target, value, annotation, ctx.scope);
+}
+
+/** An assignment to the target of a memoisation guard around it, in the guard's function, sets it. */
+function noteGuardedAssignment(ctx: WalkContext, targets: readonly Node[]): void {
+  for (let g = ctx.onceGuard; g; g = g.outer) {
+    if (g.scope !== ctx.scope) continue;
+    for (const t of targets) {
+      const u = unwrapParens(t);
+      const names = u.type === 'pattern_list' || u.type === 'tuple_pattern' ? u.namedChildren : [u];
+      if (names.some((n) => n.text.replace(/\s+/g, '') === g.name)) g.assigned = true;
+    }
+  }
 }
 
 /** `x = Client()` / `app.state.c = await make()`: the call knows where its result goes. */

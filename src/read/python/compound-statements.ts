@@ -1,11 +1,12 @@
 /**
  * Compound statements and the guards they put on the code inside them: `if TYPE_CHECKING:`,
- * `if __name__ == "__main__":`, other conditions, module-level `try`; `for` / `async for`,
+ * `if __name__ == "__main__":`, memoisation guards (`if _client is None:` that sets `_client`),
+ * other conditions, module-level `try`; `for` / `async for`,
  * `with` / `async with` (the names they bind), `except … as e`.
  */
 
 import type { Node } from 'web-tree-sitter';
-import type { ExtractionState, WalkContext } from './extract-state.js';
+import type { ExtractionState, OnceGuard, WalkContext } from './extract-state.js';
 import { call } from './calls.js';
 import { expr } from './expressions.js';
 import { bindTarget } from './scopes.js';
@@ -25,10 +26,55 @@ export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): v
     moduleConditional: ctx.moduleConditional || atModule,
     conditional: ctx.conditional || !isMainGuard,
   };
+  const guarded = condition ? onceGuardName(x, condition, ctx.scope) : undefined;
+  const guard: OnceGuard | undefined = guarded ? { name: guarded, scope: ctx.scope, assigned: false, outer: ctx.onceGuard } : undefined;
   const consequence = node.childForFieldName('consequence');
-  if (consequence) x.visit(consequence, inner);
+  const callsBefore = x.calls.length;
+  if (consequence) x.visit(consequence, guard ? { ...inner, onceGuard: guard } : inner);
+  if (guard?.assigned) markOnce(x, callsBefore, guard);
   const elseCtx: WalkContext = { ...inner, typeChecking: ctx.typeChecking, mainGuard: ctx.mainGuard, conditional: true };
   for (const alt of node.childrenForFieldName('alternative')) x.visit(alt, elseCtx);
+}
+
+/**
+ * The NAME of a memoisation guard, `if NAME is None:` / `if NAME == None:` / `if not NAME:` in a
+ * function, when NAME outlives the call: a name the function declares `global`, or an attribute
+ * of `cls`, of a class or of a module (`cls._client`, `Settings._cache`) — not of `self` or of any
+ * other parameter or local (`request.state.user` is per request).
+ */
+function onceGuardName(x: ExtractionState, condition: Node, scope: number): string | undefined {
+  const s = x.scopes[scope];
+  if (s.kind !== 'function') return undefined;
+  const c = unwrapParens(condition);
+  let subject: Node | null = null;
+  if (c.type === 'not_operator') subject = c.childForFieldName('argument');
+  else if (c.type === 'comparison_operator' && c.childCount === 3 && c.namedChildren[1]?.type === 'none' && ['is', '=='].includes(c.child(1)?.type ?? '')) subject = c.namedChildren[0];
+  if (!subject) return undefined;
+  const u = unwrapParens(subject);
+  if (u.type === 'identifier') return s.globals.has(u.text) ? u.text : undefined;
+  if (u.type !== 'attribute') return undefined;
+  let root: Node = u;
+  while (root.type === 'attribute') {
+    const obj = root.childForFieldName('object');
+    if (!obj) return undefined;
+    root = obj;
+  }
+  if (root.type !== 'identifier' || s.nonlocals.has(root.text)) return undefined;
+  const local = s.globals.has(root.text) ? undefined : s.bindings.get(root.text);
+  // Bound in the function: only `cls` (the first parameter of a classmethod) outlives the call.
+  if (local && !local.every((b) => b.kind === 'self' && !b.instance)) return undefined;
+  return u.text.replace(/\s+/g, '');
+}
+
+/** The calls recorded since `from` that the guard's function runs itself (not nested defs or lambdas). */
+function markOnce(x: ExtractionState, from: number, guard: OnceGuard): void {
+  for (let i = from; i < x.calls.length; i++) {
+    const fact = x.calls[i].fact;
+    if (fact.onceGuard !== undefined) continue;
+    let s = fact.scope;
+    while (s !== guard.scope && x.scopes[s].kind === 'comprehension') s = x.scopes[s].parent;
+    if (s === guard.scope) fact.onceGuard = guard.name;
+  }
 }
 
 /** Imports inside a module-level `try` are conditional. */

@@ -100,6 +100,20 @@ export interface WalkContext {
   mainGuard: boolean;
   /** Inside an `if` within the current scope. */
   conditional: boolean;
+  /** The memoisation guards around the node in the current function, innermost first. */
+  onceGuard?: OnceGuard;
+}
+
+/**
+ * `if NAME is None:` / `if not NAME:` in a function, where NAME outlives the call (a `global`, an
+ * attribute of `cls`, of a class or of a module): once its block assigns NAME, the block's calls
+ * run once per process.
+ */
+export interface OnceGuard {
+  name: string;
+  scope: number;
+  assigned: boolean;
+  outer?: OnceGuard;
 }
 
 /** Syntax nesting beyond which the walk stops descending (CPython itself refuses about 200 nested brackets). */

@@ -120,6 +120,12 @@ export interface CallFact {
   /** Inside an `if` (other than the main guard) within its own scope. */
   conditional: boolean;
   /**
+   * Inside a memoisation guard of its function — `if NAME is None:` / `if not NAME:` whose block
+   * assigns NAME, a `global` or an attribute of `cls`, a class or a module: the guarded name. The
+   * call runs once per process, not on every call of the function.
+   */
+  onceGuard?: string;
+  /**
    * The assignment target when the call's result is assigned directly (`client`, `app.state.client`),
    * or the `as` target of a `with` item (`with open(p) as f` → `f`).
    */
