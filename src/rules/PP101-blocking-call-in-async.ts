@@ -5,6 +5,7 @@ import { callGraph, propagate, type FunctionNode, type Reach } from '../model/ca
 import type { Project } from '../model/project.js';
 import { isStdlibModule } from '../read/python/stdlib.js';
 import { blockingEntry, type BlockingCategory, type BlockingEntry } from '../model/blocking-calls.js';
+import { contextOf, type ExecutionContext } from '../model/contexts.js';
 
 /**
  * PP101 blocking-call-in-async: a blocking call evaluated on the event loop, i.e. lexically in an
@@ -45,6 +46,23 @@ const ADVICE: Record<BlockingCategory, string> = {
   cpu: 'hash in a worker thread: `await asyncio.to_thread(...)` (or `run_in_threadpool`)',
   configured: 'use an async alternative, or `await asyncio.to_thread(...)`',
 };
+
+/** What a blocking call on the loop costs, by where the `async def` runs (model/contexts.ts). */
+const CONSEQUENCE: Record<ExecutionContext, string> = {
+  server: 'every request on this worker waits while it runs',
+  library: 'it blocks the event loop of whoever awaits it',
+  startup: 'it blocks start-up or shut-down (runs once, outside traffic)',
+  script: "it blocks this program's own event loop, which nothing else shares",
+  test: "it blocks the test's event loop",
+  example: 'code copied from this example would block the event loop',
+  lambda: 'on Lambda it delays only this invocation (one event per execution environment)',
+};
+
+/** Where an `async def` runs: its contexts, what blocking there costs, and start-up findings as `info`. */
+function loopContext(project: Project, module: ModuleFacts, loopFunction: number) {
+  const contexts = contextOf(project, module, loopFunction);
+  return { contexts, consequence: CONSEQUENCE[contexts[0]], severity: contexts[0] === 'startup' ? ('info' as const) : undefined };
+}
 
 /** fnmatch-style pattern (`*`, `?`, `[...]`) over a whole qualified name. */
 function fnmatch(glob: string): RegExp {
@@ -144,9 +162,12 @@ export const rule: Rule<Options> = {
   summary: 'A blocking call inside `async def` stops the event loop and every request the worker is serving.',
   tags: ['performance', 'async', 'event-loop', 'correctness'],
   precision: 'high',
+  contexts: ['server', 'library', 'startup'],
   docs: {
     sources: ['R2', 'R5'],
     what: `A call that blocks — \`time.sleep\`, synchronous HTTP (\`requests\`, \`httpx.Client\`, \`urllib\`, \`urllib3\`), subprocesses, file I/O, synchronous database and Redis drivers, SQLAlchemy's sync \`Session\`, \`boto3\` clients, sockets and DNS, SMTP/FTP, \`input()\` — made on the event loop: lexically inside an \`async def\` (comprehensions included), not inside a nested \`def\`, \`lambda\` or class body, and not awaited.
+
+**Where the \`async def\` runs.** A blocking call hurts only when the loop is shared, so findings depend on the function's execution context (see "Execution contexts" in the README): reported in *server* code (reached from a route, a dependency, middleware, a websocket or socket.io handler, a background task — every request on the worker waits) and in *library* code (an importable package's async code that nothing in the project serves: it blocks whoever awaits it); in *startup* code (lifespan, start-up and shut-down hooks: it runs once, outside traffic) as \`info\`. Not reported by default: *script* (\`asyncio.run(main())\` in a \`__main__\` block, CLI commands, \`scripts/\`), *test*, *example* (\`examples/\`, \`docs/\`, \`notebooks/\`...) and *lambda* code (one event per execution environment). Choose with the \`contexts\` option; \`pylint-perf explain --why FILE:LINE\` shows where a function runs, and why. The message says what the call costs in that context, and the JSON output has the finding's \`context\`.
 
 **Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
 
@@ -237,11 +258,13 @@ async def get_user(user_id: int):
     };
     for (const { call, name, entry } of reported) {
       if (sameFileOperation(call, name)) continue;
-      const fn = module.scopes[module.scopes[call.scope].loopFunction];
+      const loop = module.scopes[call.scope].loopFunction;
+      const fn = module.scopes[loop];
       const display = name ? name.replace(/\(\)/g, '') : undefined;
       const shown = display && display !== call.calleeText ? ` (${display})` : '';
-      const message = `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn.name}\`: every request on this worker waits while it runs; ${ADVICE[entry.category]}.`;
-      const finding = { range: call.range, message, severity: entry.severity };
+      const runs = loopContext(project, module, loop);
+      const message = `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn.name}\`: ${runs.consequence}; ${ADVICE[entry.category]}.`;
+      const finding = { range: call.range, message, severity: runs.severity ?? entry.severity, contexts: runs.contexts };
       if (name === 'time.sleep') {
         const fix = asyncioSleepFix(module, call);
         context.report({ ...finding, fix: { description: 'Replace with `await asyncio.sleep(...)`', ...fix } });
@@ -327,11 +350,14 @@ function reportIndirect(module: ModuleFacts, context: RuleContext<Options>, alre
     related.push({ path: r.module.path, range: r.call.range, message: `\`${r.call.calleeText}()\`${alias}: a blocking ${NOUN[entry.category]} call` });
     names.push(`${r.call.calleeText}()`);
     const fn = module.scopes[scope.loopFunction];
+    const runs = loopContext(project, module, scope.loopFunction);
+    const consequence = runs.consequence.charAt(0).toUpperCase() + runs.consequence.slice(1);
     context.report({
       range: call.range,
-      severity: entry.severity,
-      message: `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. Every request on this worker waits while it runs; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`,
+      severity: runs.severity ?? entry.severity,
+      message: `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. ${consequence}; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`,
       related,
+      contexts: runs.contexts,
     });
   }
 }
