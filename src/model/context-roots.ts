@@ -1,6 +1,7 @@
 /**
  * The entry points that decide where code runs (model/contexts.ts), found in the project's code:
- *   server   route handlers and FastAPI dependencies (the application model), middleware
+ *   server   route handlers and FastAPI dependencies (the application model), functions that
+ *            start a server on their loop or thread (`uvicorn.run`, `uvicorn.Server().serve()`), middleware
  *            (`@app.middleware`, `BaseHTTPMiddleware.dispatch`, the `__call__` of a class given to
  *            `add_middleware`), request hooks, socket.io and Channels handlers, GraphQL resolvers,
  *            Starlette endpoints and Django views;
@@ -44,6 +45,11 @@ const STARTUP_HOOKS = new Set([
   'before_server_start', 'after_server_start', 'before_server_stop', 'after_server_stop', 'main_process_start', 'main_process_stop',
   'main_process_ready', 'reload_process_start', 'reload_process_stop',
 ]);
+/**
+ * `@router.get("/users")` on an object the application model cannot place (a router built by a
+ * project factory, an app returned by `create_app()`): a route all the same, by its path argument.
+ */
+const ROUTE_BY_PATH = /^[\w.]+\.(?:get|post|put|patch|delete|head|options|trace|api_route|route|websocket|websocket_route)\(\s*(?:[rf]?["']\/|["']["'])/;
 const SOCKETIO_DECORATOR = /^socketio\.(?:Async)?Server\(\)\.(?:on|event)(?:\(\))?$/;
 const GRAPHQL_DECORATOR = /^(?:strawberry\.(?:field|mutation|subscription)|ariadne\.\w+\(\)\.(?:field|source))(?:\(\))?$/;
 const CLI_DECORATOR = /^(?:click|asyncclick|rich_click|cloup|typer)\./;
@@ -51,6 +57,9 @@ const CLI_SUBCOMMAND = /^(.*)\.(?:command|group|callback)(?:\(\))?$/;
 const PYTEST_FIXTURE = /^(?:pytest|pytest_asyncio)\.fixture(?:\(\))?$/;
 /** Calls that run a coroutine on a loop of their own: what they run shares its loop with nothing else. */
 export const LOOP_RUNNER = /^(?:asyncio\.run|anyio\.run|trio\.run|uvloop\.run|asyncio\.Runner\(\)\.run)$|\.run_until_complete$/;
+/** Calls that serve requests on the caller's thread or loop: the function that makes one is a server's launcher. */
+const SERVER_RUN = /^(?:uvicorn\.(?:run|Server\(\)\.(?:serve|run))|hypercorn\.(?:asyncio|trio)\.serve|aiohttp\.web\.run_app|asyncio\.start(?:_unix)?_server|werkzeug\.serving\.run_simple|waitress\.serve|granian\.Granian\(\)\.serve)$/;
+const APP_RUN = new Set(['run', 'run_task', 'serve']);
 const DEPENDENCY_CALL = /^fastapi\.(?:params\.)?(?:Depends|Security)$/;
 const MIDDLEWARE_CALL = /(?:\.add_middleware|^starlette\.middleware\.Middleware|^fastapi\.middleware\.Middleware)$/;
 const DJANGO_URL = /^django\.(?:urls\.(?:path|re_path)|conf\.urls\.url)$/;
@@ -64,6 +73,8 @@ const CLASS_ROLES: { base: RegExp; methods: RegExp; context: RootContext; role: 
   { base: /^socketio\.(?:Async)?Namespace$/, methods: /^on_\w+$/, context: 'server', role: 'socket.io namespace' },
   { base: /^graphene\./, methods: /^(?:resolve_\w+|mutate)$/, context: 'server', role: 'GraphQL resolver' },
   { base: /^(?:django\.views\.|rest_framework\.(?:views|viewsets|generics)\.)/, methods: VIEW_METHODS, context: 'server', role: 'Django view' },
+  { base: /^xoscar\.(?:api\.)?(?:Stateless)?Actor$/, methods: /^[a-z]\w*$/, context: 'server', role: 'xoscar actor (its pool serves every caller)' },
+  { base: /^fastapi_users\.(?:manager\.)?BaseUserManager$/, methods: /^[a-z]\w*$/, context: 'server', role: 'fastapi-users user manager' },
   { base: /^(?:unittest\.(?:async_case\.)?(?:IsolatedAsyncio)?TestCase|django\.test\.\w*TestCase)$/, methods: /^\w+$/, context: 'test', role: 'test case' },
 ];
 
@@ -102,6 +113,7 @@ function decoratedRoots(project: Project, module: ModuleFacts, scopeIndex: numbe
     const method = APP_METHOD.exec(name)?.[1];
     if (method && SERVER_HOOKS.has(method)) add('server', `${method === 'middleware' ? 'middleware' : 'request hook'} \`${scope.name}\` (\`@${d.text}\`)`, line);
     else if (method && STARTUP_HOOKS.has(method)) add('startup', `start-up or shut-down hook \`${scope.name}\` (\`@${d.text}\`)`, line);
+    else if (ROUTE_BY_PATH.test(d.text)) add('server', `route handler \`${scope.name}\` (\`@${routeText(d.text)}\`)`, line);
     else if (SOCKETIO_DECORATOR.test(name)) add('server', `socket.io handler \`${scope.name}\` (\`@${d.text}\`)`, line);
     else if (GRAPHQL_DECORATOR.test(name)) add('server', `GraphQL resolver \`${scope.name}\` (\`@${d.text}\`)`, line);
     else if (PYTEST_FIXTURE.test(name)) add('test', `pytest fixture \`${scope.name}\``, line);
@@ -110,6 +122,12 @@ function decoratedRoots(project: Project, module: ModuleFacts, scopeIndex: numbe
     return;
   }
   if (scope.isAsync && scope.name.startsWith('test_')) add('test', `test \`async def ${scope.name}\``, scope.range.line);
+}
+
+/** `router.get(\n  "/users", response_model=...)` → `router.get("/users", ...)`. */
+function routeText(text: string): string {
+  const m = /^([\w.]+)\(\s*([rf]?(["'])[^"']*\3)\s*(,?)/.exec(text);
+  return m ? `${m[1]}(${m[2]}${m[4] ? ', ...' : ''})` : text;
 }
 
 /** click and typer commands: decorators of those packages, and subcommands of a project command group. */
@@ -140,7 +158,8 @@ export function classBases(project: Project, module: ModuleFacts, scopeIndex: nu
     if (seen.has(scope) || depth > 8) return;
     seen.add(scope);
     for (const base of scope.bases ?? []) {
-      const name = project.canonical(base);
+      // `BaseUserManager[User, UUID]` is a `BaseUserManager`.
+      const name = project.canonical(base.replace(/(?:\[\])+$/, ''));
       if (!name) continue;
       out.push(name);
       const def = project.definition(name);
@@ -224,12 +243,21 @@ function callRoots(project: Project, module: ModuleFacts, call: CallFact, roots:
   } else if (DJANGO_URL.test(name)) {
     djangoView(project, module, call, roots);
   } else if (frameworkConstructor(name)) {
-    add(argumentTarget(project, call, 'lifespan'), 'startup', (fn) => `lifespan function \`${fn}\` (\`${text}(lifespan=...)\`)`);
-    for (const keyword of ['on_startup', 'on_shutdown']) {
-      const list = call.arguments.find((a) => a.keyword === keyword)?.value;
-      const listed = list && (list.kind === 'other' || list.kind === 'ref') ? listedFunctions(project, module, list.text) : [];
-      for (const def of listed) add(def, 'startup', (fn) => `start-up or shut-down hook \`${fn}\` (\`${text}(${keyword}=...)\`)`);
+    for (const keyword of ['lifespan', 'on_startup', 'on_shutdown']) {
+      const value = call.arguments.find((a) => a.keyword === keyword)?.value;
+      // `lifespan=lifespan`, `lifespan=override or lifespan`, `on_startup=[open_pools, warm_up]`
+      const listed = value && (value.kind === 'other' || value.kind === 'ref') ? listedFunctions(project, module, value.text) : [];
+      const what = keyword === 'lifespan' ? 'lifespan function' : 'start-up or shut-down hook';
+      for (const def of listed) add(def, 'startup', (fn) => `${what} \`${fn}\` (\`${text}(${keyword}=...)\`)`);
     }
+  } else if (call.arguments.some((a) => a.keyword?.startsWith('lifespan') && a.value.kind === 'ref')) {
+    // A lifespan handed to the project's own app factory: `get_application(lifespan_override=lifespan)`.
+    const a = call.arguments.find((x) => x.keyword?.startsWith('lifespan') && x.value.kind === 'ref')!;
+    add(argumentTarget(project, call, a.keyword!), 'startup', (fn) => `lifespan function \`${fn}\` (\`${text}(${a.keyword}=...)\`)`);
+  } else if (SERVER_RUN.test(name) || APP_RUN.has(APP_METHOD.exec(name)?.[1] ?? '')) {
+    // A command that starts a server (`datasette serve`) runs the app on its loop: server code, not a one-shot script.
+    const owner = ownerFunction(module, call.scope);
+    if (owner >= 0) add({ module, scopeIndex: owner, scope: module.scopes[owner] }, 'server', (fn) => `\`${fn}\`, which starts a server (\`${text}(...)\`)`);
   } else if (name === 'argparse.ArgumentParser') {
     const owner = ownerFunction(module, call.scope);
     if (owner >= 0) add({ module, scopeIndex: owner, scope: module.scopes[owner] }, 'script', (fn) => `command-line program \`${fn}\` (it builds an \`argparse.ArgumentParser\`)`);

@@ -8,7 +8,7 @@
  *   startup  reached from a lifespan function or a start-up/shut-down hook (runs once, before traffic)
  *   script   reached from a loop of its own (`asyncio.run(...)`), a `__main__` block or a CLI
  *            command; or in a module under `scripts/`, `bin/`, `tools/` (not a package)
- *   test     test files (`test_*.py`, `*_test.py`, `conftest.py`, under `tests/` or `test/`),
+ *   test     test files (`test_*.py`, `*_test.py`, `conftest.py`, under `tests/`, `test/`, `e2e/`, `cypress/`),
  *            pytest fixtures, `async def test_*`, `TestCase` methods
  *   example  files under `examples/`, `docs/`, `notebooks/`, `tutorials/`, `benchmarks/`...
  *   lambda   Lambda code (model/lambda.ts): one event per execution environment
@@ -20,8 +20,10 @@
  * follows: `await helper()` runs helper on the same loop). A loop runner (`asyncio.run(main())`)
  * is no such edge: what it runs has a loop of its own.
  *
- * Entry points in test or example files, or in Lambda code, give their file's context, and what
- * they reach keeps its own: the package code an example app's routes await is still library code.
+ * Entry points declared in test or example files (an example app's routes, `asyncio.run(...)` in a
+ * test) do not spread: their functions have their file's context, and what they reach keeps its
+ * own — the package code an example app's routes await is still library code. Entry points in
+ * Lambda code give their functions the lambda context.
  * Being reached from a real server entry point wins over paths: a `scripts/` module or a test
  * helper that the app awaits is server code. Every function keeps a proof per context: the entry
  * point and the chain from it (`pylint-perf explain --why FILE:LINE`).
@@ -94,7 +96,7 @@ const SPREADS: ReadonlySet<ExecutionContext> = new Set(['server', 'startup', 'sc
 /** Calls whose function arguments become tasks on the caller's loop, running after the caller returns. */
 const TASK_STARTERS = /^(?:asyncio\.(?:create_task|ensure_future)|starlette\.background\.BackgroundTask)$|\.(?:create_task|start_soon|add_task|spawn)$/;
 
-const TEST_DIRS = new Set(['tests', 'test']);
+const TEST_DIRS = new Set(['tests', 'test', 'e2e', 'cypress']);
 const EXAMPLE_DIRS = new Set(['examples', 'example', 'tutorials', 'tutorial', 'docs', 'docs_src', 'notebooks', 'evals', 'benchmarks', 'benchmark', 'samples', 'sample', 'demo', 'demos', 'cookbook']);
 const SCRIPT_DIRS = new Set(['scripts', 'bin', 'tools']);
 
@@ -123,9 +125,14 @@ function build(project: Project): ContextsView {
   const graph = new ReachGraph(project);
   const state = new Propagation(graph);
   markFiles(project, graph, state);
+  const declaredIn = new Map<string, ReturnType<typeof pathContext> | null>();
   for (const root of contextRoots(project)) {
     const id = graph.idOf(root.module, root.scopeIndex);
     if (id === undefined) continue;
+    // What a test or an example does with the package (`asyncio.run(client.fetch())` in a test) is its own business.
+    if (!declaredIn.has(root.path)) declaredIn.set(root.path, pathContext(project, project.moduleAt(root.path) ?? root.module) ?? null);
+    const declared = declaredIn.get(root.path)?.context;
+    if (declared === 'test' || declared === 'example') continue;
     const proof: Root = { description: root.reason, path: root.path, line: root.line, module: root.module, scopeIndex: root.scopeIndex };
     // An entry point in a test or example file, or in Lambda code, takes that file's context.
     const place = state.fileContext[id];
@@ -137,7 +144,7 @@ function build(project: Project): ContextsView {
   // What nothing reaches is an importable package's code: whoever imports it may await it.
   for (let id = 0; id < graph.size; id++) {
     if (state.mask[id] === 0) {
-      state.mark(id, 'library', { root: { description: `\`${graph.scope(id).name}\`, which no server, start-up, script or Lambda code of this project reaches (tests and examples aside): an importable package's code, which other code can await`, path: graph.module(id).path, line: graph.scope(id).range.line, module: graph.module(id), scopeIndex: graph.scopeIndex(id) } });
+      state.mark(id, 'library', { root: { description: `\`${graph.scope(id).qualname}\`, which no server, start-up, script or Lambda code of this project reaches (tests and examples aside): an importable package's code, which other code can await`, path: graph.module(id).path, line: graph.scope(id).range.line, module: graph.module(id), scopeIndex: graph.scopeIndex(id) } });
     }
   }
   state.spread();
@@ -225,6 +232,8 @@ class Propagation {
     for (let i = 0; i < this.queue.length; i++) {
       const [id, context] = this.queue[i];
       for (const edge of this.graph.edges(id)) {
+        // Handing a function to something is not awaiting it: what registers a lifespan does not run it.
+        if (context === 'library' && edge.how === 'passes') continue;
         const next = context === 'startup' && edge.how === 'starts' ? 'server' : context;
         this.mark(edge.to, next, { from: id, fromContext: context, edge });
       }
@@ -261,7 +270,10 @@ class ReachGraph {
   private readonly edgeCache = new Map<number, Edge[]>();
   private readonly bodies = new Map<ModuleFacts, Map<number, number[]>>();
 
+  private readonly overrides: Overrides;
+
   constructor(private readonly project: Project) {
+    this.overrides = new Overrides(project);
     for (const module of project.modules) {
       const byScope = new Map<number, number>();
       module.scopes.forEach((s, i) => {
@@ -344,7 +356,13 @@ class ReachGraph {
     const target = this.resolve(call.callee, true);
     if (target !== undefined) {
       const how: How = parentName && TASK_STARTERS.test(parentName) ? 'starts' : call.awaited ? 'awaits' : 'calls';
-      out.push({ to: target, how, line, text: how === 'starts' ? `starts a task: \`${call.calleeText}()\`` : `${how} \`${call.calleeText}()\`` });
+      const text = how === 'starts' ? `starts a task: \`${call.calleeText}()\`` : `${how} \`${call.calleeText}()\``;
+      out.push({ to: target, how, line, text });
+      // `data_layer.delete()` on a base class runs one of its subclasses' overrides.
+      for (const o of this.overrides.of(this.modules[target], this.scopes[target])) {
+        const to = this.idOf(o.module, o.scopeIndex);
+        if (to !== undefined) out.push({ to, how, line, text: `${text}, overridden in \`${o.className}\`` });
+      }
     }
     const name = this.project.canonical(call.callee) ?? call.calleeText;
     if (LOOP_RUNNER.test(name) || LOOP_RUNNER.test(call.calleeText)) return;
@@ -367,6 +385,57 @@ class ReachGraph {
     const init = this.project.canonical(`${canonical}().__init__`);
     const initDef = init ? this.project.definition(init) : undefined;
     return initDef?.scope.kind === 'function' ? this.idOf(initDef.module, initDef.scopeIndex) : undefined;
+  }
+}
+
+/** The methods of project subclasses that override a method (a call on the base class may run any of them). */
+class Overrides {
+  private children: Map<string, { module: ModuleFacts; scopeIndex: number }[]> | undefined;
+  private readonly cache = new Map<string, { module: ModuleFacts; scopeIndex: number; className: string }[]>();
+
+  constructor(private readonly project: Project) {}
+
+  of(module: ModuleFacts, scopeIndex: number): { module: ModuleFacts; scopeIndex: number; className: string }[] {
+    const method = module.scopes[scopeIndex];
+    const cls = module.scopes[method.parent];
+    if (cls?.kind !== 'class') return [];
+    const key = `${module.moduleName}.${method.qualname}`;
+    let out = this.cache.get(key);
+    if (!out) {
+      out = [];
+      const seen = new Set<string>();
+      const queue = [`${module.moduleName}.${cls.qualname}`];
+      while (queue.length > 0) {
+        for (const sub of this.subclasses().get(queue.shift()!) ?? []) {
+          const subName = `${sub.module.moduleName}.${sub.module.scopes[sub.scopeIndex].qualname}`;
+          if (seen.has(subName)) continue;
+          seen.add(subName);
+          queue.push(subName);
+          const own = sub.module.scopes.findIndex((s, i) => s.parent === sub.scopeIndex && s.kind === 'function' && s.name === method.name && i > sub.scopeIndex);
+          if (own >= 0) out.push({ module: sub.module, scopeIndex: own, className: sub.module.scopes[sub.scopeIndex].name });
+        }
+      }
+      this.cache.set(key, out);
+    }
+    return out;
+  }
+
+  /** Class → its direct project subclasses, by canonical name; built on first use. */
+  private subclasses(): Map<string, { module: ModuleFacts; scopeIndex: number }[]> {
+    if (this.children) return this.children;
+    this.children = new Map();
+    for (const module of this.project.modules) {
+      module.scopes.forEach((scope, scopeIndex) => {
+        for (const base of scope.kind === 'class' ? (scope.bases ?? []) : []) {
+          const name = this.project.canonical(base.replace(/(?:\[\])+$/, ''));
+          const def = name ? this.project.definition(name) : undefined;
+          if (def?.scope.kind !== 'class') continue;
+          const key = `${def.module.moduleName}.${def.scope.qualname}`;
+          (this.children!.get(key) ?? this.children!.set(key, []).get(key)!).push({ module, scopeIndex });
+        }
+      });
+    }
+    return this.children;
   }
 }
 

@@ -44,7 +44,7 @@ export async function explainWhy(options: WhyOptions): Promise<string> {
   const { file, line } = parseLocation(options.location, options.cwd);
   // A file under the current directory is seen as `pylint-perf check .` sees it there.
   const paths = isInside(options.cwd, file) ? ['.'] : [file];
-  const checkOptions: CheckOptions = { paths, cwd: options.cwd, rules: options.rules, configFile: options.configFile, isolated: options.isolated };
+  const checkOptions: CheckOptions = { paths, cwd: options.cwd, rules: options.rules, configFile: options.configFile, isolated: options.isolated, cache: options.cache };
   const settings = settle(checkOptions);
   const project = await readProject(checkOptions, settings);
   const module = project.moduleAt(file);
