@@ -64,7 +64,8 @@ Usage:
   pylint-perf explain RULE                 print a rule's documentation (code or name)
   pylint-perf explain --why FILE:LINE      where the function holding that line runs (its
                                            execution contexts), the proof, and the rules that
-                                           report findings there
+                                           report findings there (also takes --config FILE,
+                                           --isolated and --no-cache)
   pylint-perf cache clean [PATH]           remove the project's .pylint-perf-cache/
 
 Options for check:

@@ -111,17 +111,23 @@ function decoratedRoots(project: Project, module: ModuleFacts, scopeIndex: numbe
     const name = project.canonical(d.name) ?? '';
     const line = d.range.line;
     const method = APP_METHOD.exec(name)?.[1];
-    if (method && SERVER_HOOKS.has(method)) add('server', `${method === 'middleware' ? 'middleware' : 'request hook'} \`${scope.name}\` (\`@${d.text}\`)`, line);
-    else if (method && STARTUP_HOOKS.has(method)) add('startup', `start-up or shut-down hook \`${scope.name}\` (\`@${d.text}\`)`, line);
+    if (method && SERVER_HOOKS.has(method)) add('server', `${method === 'middleware' ? 'middleware' : 'request hook'} \`${scope.name}\` (\`@${shortText(d.text)}\`)`, line);
+    else if (method && STARTUP_HOOKS.has(method)) add('startup', `start-up or shut-down hook \`${scope.name}\` (\`@${shortText(d.text)}\`)`, line);
     else if (ROUTE_BY_PATH.test(d.text)) add('server', `route handler \`${scope.name}\` (\`@${routeText(d.text)}\`)`, line);
-    else if (SOCKETIO_DECORATOR.test(name)) add('server', `socket.io handler \`${scope.name}\` (\`@${d.text}\`)`, line);
-    else if (GRAPHQL_DECORATOR.test(name)) add('server', `GraphQL resolver \`${scope.name}\` (\`@${d.text}\`)`, line);
+    else if (SOCKETIO_DECORATOR.test(name)) add('server', `socket.io handler \`${scope.name}\` (\`@${shortText(d.text)}\`)`, line);
+    else if (GRAPHQL_DECORATOR.test(name)) add('server', `GraphQL resolver \`${scope.name}\` (\`@${shortText(d.text)}\`)`, line);
     else if (PYTEST_FIXTURE.test(name)) add('test', `pytest fixture \`${scope.name}\``, line);
-    else if (cli.isCommandDecorator(name)) add('script', `command-line command \`${scope.name}\` (\`@${d.text}\`)`, line);
+    else if (cli.isCommandDecorator(name)) add('script', `command-line command \`${scope.name}\` (\`@${shortText(d.text)}\`)`, line);
     else continue;
     return;
   }
   if (scope.isAsync && scope.name.startsWith('test_')) add('test', `test \`async def ${scope.name}\``, scope.range.line);
+}
+
+/** A decorator as a message quotes it: on one line, its arguments elided when they are long. */
+function shortText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')');
+  return flat.length <= 40 || !flat.includes('(') ? flat : `${flat.slice(0, flat.indexOf('('))}(...)`;
 }
 
 /** `router.get(\n  "/users", response_model=...)` → `router.get("/users", ...)`. */

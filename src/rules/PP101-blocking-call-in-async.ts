@@ -201,6 +201,7 @@ async def get_user(user_id: int):
     response = await client.get(f"https://api.example.com/users/{user_id}")
     return response.json()`,
     notFlagged: [
+      'by default, `async def`s that run only in tests, examples, one-shot scripts (`asyncio.run(main())`, CLI commands, `scripts/`) or AWS Lambda code: nobody else waits on their loop (the `contexts` option brings them back);',
       'the same calls in a plain `def` (FastAPI runs it in a thread pool);',
       'awaited calls (`await client.get(...)`) and calls in `async with` / `async for` headers;',
       'functions passed by reference: `await asyncio.to_thread(time.sleep, 1)`, `run_in_threadpool(requests.get, url)`, `loop.run_in_executor(None, fn)`, `anyio.to_thread.run_sync(fn)`;',
