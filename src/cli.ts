@@ -20,6 +20,7 @@ import { ruleDocPath, ruleMarkdown } from './core/rule-docs.js';
 import type { AnyRule } from './rules/rule.js';
 import { projectRootFor, resolveConfig, runCheck, selectorMatches, type CheckOptions, type CheckResult } from './run/runner.js';
 import { CACHE_DIR, cleanCache } from './run/cache.js';
+import { explainWhy } from './run/why.js';
 import { readSource } from './core/source.js';
 import { readProvenance } from './core/vcs.js';
 import { ALL_DIAGNOSTIC_SOURCES, CHECK_RULES } from './rules/index.js';
@@ -61,6 +62,10 @@ Usage:
   pylint-perf check [PATHS...] [options]   analyse files and directories (default: .)
   pylint-perf rules [--format json]        list the rules
   pylint-perf explain RULE                 print a rule's documentation (code or name)
+  pylint-perf explain --why FILE:LINE      where the function holding that line runs (its
+                                           execution contexts), the proof, and the rules that
+                                           report findings there (also takes --config FILE,
+                                           --isolated and --no-cache)
   pylint-perf cache clean [PATH]           remove the project's .pylint-perf-cache/
 
 Options for check:
@@ -161,7 +166,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       case 'rules':
         return rules(rest, io);
       case 'explain':
-        return explain(rest, io);
+        return rest.some((a) => a === '--why' || a.startsWith('--why=')) ? await why(rest, io) : explain(rest, io);
       case 'cache':
         return cacheCommand(rest, io);
       default: {
@@ -219,6 +224,22 @@ function explain(args: string[], io: CliIO): number {
     throw new UsageError(`unknown rule '${args[0]}'${didYouMean(args[0], names, "; 'pylint-perf rules' lists them")}`);
   }
   io.stdout.write(ruleMarkdown(rule));
+  return 0;
+}
+
+/** `explain --why FILE:LINE [--config FILE | --isolated]`. */
+async function why(args: string[], io: CliIO): Promise<number> {
+  const { values, positionals } = parseCommandArgs('explain', {
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: { why: { type: 'string' }, config: { type: 'string' }, isolated: { type: 'boolean' }, 'no-cache': { type: 'boolean' } },
+  });
+  if (positionals.length > 0) throw new UsageError(`explain --why takes one FILE:LINE, not also '${positionals[0]}'`);
+  if (!values.why) throw new UsageError('explain --why needs FILE:LINE, e.g. pylint-perf explain --why app/routes.py:42');
+  if (values.config && values.isolated) throw new UsageError('--config and --isolated exclude each other');
+  const text = await explainWhy({ location: values.why, cwd: io.cwd, rules: CHECK_RULES, configFile: values.config, isolated: values.isolated, cache: values['no-cache'] ? false : undefined });
+  io.stdout.write(text);
   return 0;
 }
 

@@ -34,8 +34,8 @@ describe('output contract', () => {
     expect(r.code).toBe(1);
     const items = JSON.parse(r.stdout) as Record<string, unknown>[];
     expect(items.map((i) => `${i.path}:${i.line}`)).toEqual(['a.py:4', 'a.py:5', 'b.py:4']);
-    expect(Object.keys(items[0]).sort()).toEqual(['code', 'column', 'endColumn', 'endLine', 'fix', 'line', 'message', 'path', 'rule', 'severity'].sort());
-    expect(items[0]).toMatchObject({ code: 'PP101', rule: 'blocking-call-in-async', severity: 'error', line: 4, column: 5, endLine: 4, endColumn: 18 });
+    expect(Object.keys(items[0]).sort()).toEqual(['code', 'column', 'context', 'endColumn', 'endLine', 'fix', 'line', 'message', 'path', 'rule', 'severity'].sort());
+    expect(items[0]).toMatchObject({ code: 'PP101', rule: 'blocking-call-in-async', severity: 'error', line: 4, column: 5, endLine: 4, endColumn: 18, context: 'library' });
     expect(r.stderr).toMatch(/^bad\.py: notice \[binary\] /m);
   });
 
@@ -116,6 +116,61 @@ describe('output contract', () => {
     expect(explain.stdout).toMatch(/108\.8 req\/s/);
     expect((await cli(['explain', 'PP999'], process.cwd())).code).toBe(2);
   });
+});
+
+describe('explain --why FILE:LINE', () => {
+  const project = {
+    'app/__init__.py': '',
+    'app/main.py': 'from fastapi import FastAPI\n\nfrom app.users import load_user\n\napp = FastAPI()\n\n\n@app.get("/users/{uid}")\nasync def get_user(uid: int):\n    return await load_user(uid)\n',
+    'app/users.py': 'import requests\n\nLIMIT = 3\n\n\nasync def load_user(uid):\n    return requests.get(f"http://users/{uid}").json()\n',
+    'tests/test_users.py': 'import time\n\n\nasync def test_user():\n    time.sleep(1)\n',
+  };
+
+  it('prints the function, its contexts and the proof: the entry point and the chain from it', async () => {
+    const dir = tempProject(project);
+    const r = await cli(['explain', '--why', 'app/users.py:7'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'app/users.py:7 is in `async def load_user` (line 6), which runs in: server.',
+        '',
+        'server: route handler `get_user`, at app/main.py:8',
+        '  app/main.py:10  `get_user` awaits `load_user()`',
+        '',
+        'PP101 blocking-call-in-async reports findings here (it reports: server, library, startup).',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('a test, with the contexts option of the configuration; a line outside any function', async () => {
+    const dir = tempProject({ ...project, 'pylint-perf.json': JSON.stringify({ PP101: { contexts: ['server', 'test'] } }) });
+    const test = await cli(['explain', '--why=tests/test_users.py:5'], dir);
+    expect(test.stdout).toMatch(/^tests\/test_users\.py:5 is in `async def test_user` \(line 4\), which runs in: test\.$/m);
+    expect(test.stdout).toMatch(/^test: `test_users\.py` is a test file, at tests\/test_users\.py:4$/m);
+    expect(test.stdout).toMatch(/^PP101 blocking-call-in-async reports findings here \(it reports: server, test\)\.$/m);
+    const outside = await cli(['explain', '--why', 'app/users.py:3'], dir);
+    expect(outside.code).toBe(0);
+    expect(outside.stdout).toBe('app/users.py:3 is not inside a function: module-level and class-level code runs once, when the module is imported.\n');
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['no location', ['explain', '--why'], /option '--why' needs a value/],
+    ['no line', ['explain', '--why', 'app/users.py'], /--why app\/users\.py: expected FILE:LINE with a line number from 1/],
+    ['line 0', ['explain', '--why', 'app/users.py:0'], /expected FILE:LINE with a line number from 1/],
+    ['missing file', ['explain', '--why', 'app/nope.py:3'], /--why app\/nope\.py:3: app\/nope\.py: no such file/],
+    ['not Python', ['explain', '--why', 'app:3'], /--why app:3: app is not a Python file/],
+    ['past the end', ['explain', '--why', 'app/users.py:99'], /--why app\/users\.py:99: app\/users\.py has 7 lines/],
+    ['also a rule', ['explain', 'PP101', '--why', 'app/users.py:7'], /explain --why takes one FILE:LINE, not also 'PP101'/],
+  ];
+  for (const [name, args, message] of bad) {
+    it(`bad input: ${name} (exit 2)`, async () => {
+      const r = await cli(args, tempProject(project));
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(message);
+    });
+  }
 });
 
 describe('configuration', () => {

@@ -42,6 +42,16 @@ export interface RelatedLocation {
   also?: true;
 }
 
+/**
+ * Where the code of a finding runs (see model/contexts.ts): a loop shared by a server's requests,
+ * start-up or shut-down hooks, an importable package's async API, a one-shot script, tests,
+ * examples, or AWS Lambda (one event per execution environment).
+ */
+export type ExecutionContext = 'server' | 'startup' | 'library' | 'script' | 'test' | 'example' | 'lambda';
+
+/** Every execution context, the most consequential first (a function in several is described by the first). */
+export const EXECUTION_CONTEXTS: readonly ExecutionContext[] = ['server', 'startup', 'library', 'lambda', 'script', 'test', 'example'];
+
 export interface Diagnostic {
   code: string;
   rule: string;
@@ -52,6 +62,11 @@ export interface Diagnostic {
   range: SourceRange;
   fix?: Fix;
   related?: RelatedLocation[];
+  /**
+   * The execution contexts of the code the finding is in, the one that describes it first (set by
+   * rules that know where their code runs; the run keeps a finding when one of them is selected).
+   */
+  contexts?: ExecutionContext[];
 }
 
 export type NoticeKind =

@@ -4,7 +4,7 @@
  * read this; only the run calls the checks (rules/rule.ts).
  */
 
-import type { Severity } from './diagnostics.js';
+import type { ExecutionContext, Severity } from './diagnostics.js';
 import { FIELD_REPORTS, type FieldReportKey } from './field-reports.js';
 
 export interface RuleDocumentation {
@@ -45,7 +45,16 @@ export interface RuleMetadata<O = Record<string, unknown>> {
   options?: RuleOptionsSpec<O>;
   /** Rules that are advice may be off by default. */
   enabledByDefault?: boolean;
+  /**
+   * For rules whose findings carry an execution context: the contexts reported by default. Users
+   * choose others with the rule's `contexts` option; findings in the other contexts are dropped.
+   */
+  contexts?: readonly ExecutionContext[];
 }
+
+/** What the `contexts` option of a rule with execution contexts does (docs and configuration schema). */
+export const CONTEXTS_OPTION =
+  'The execution contexts whose findings are reported, among `server`, `startup`, `library`, `script`, `test`, `example` and `lambda` (see "Execution contexts" in the README; `pylint-perf explain --why FILE:LINE` shows where a function runs).';
 
 /** The rule's documentation as one Markdown page. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -87,13 +96,15 @@ export function ruleMarkdown(rule: RuleMetadata<any>): string {
   if (d.notFlagged && d.notFlagged.length > 0) {
     parts.push('', '## Not flagged', '', ...d.notFlagged.map((n) => `- ${n}`));
   }
-  if (rule.options) {
+  if (rule.options || rule.contexts) {
     parts.push('', '## Options', '', `In \`[tool.pylint-perf.${rule.name}]\` (or \`"${rule.name}": {...}\` in \`pylint-perf.json\`):`, '');
-    for (const [key, schema] of Object.entries(rule.options.properties)) {
+    for (const [key, schema] of Object.entries(rule.options?.properties ?? {})) {
       const description = (schema as { description?: string }).description ?? '';
-      const def = JSON.stringify((rule.options.defaults as Record<string, unknown>)[camel(key)] ?? (rule.options.defaults as Record<string, unknown>)[key]);
+      const defaults = (rule.options?.defaults ?? {}) as Record<string, unknown>;
+      const def = JSON.stringify(defaults[camel(key)] ?? defaults[key]);
       parts.push(`- \`${key}\` (default \`${def}\`): ${description}`);
     }
+    if (rule.contexts) parts.push(`- \`contexts\` (default \`${JSON.stringify(rule.contexts)}\`): ${CONTEXTS_OPTION}`);
   }
   if (d.sources && d.sources.length > 0) {
     parts.push('', '## Sources', '', ...d.sources.map((key) => `- ${FIELD_REPORTS[key].citation}`));

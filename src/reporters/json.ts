@@ -1,6 +1,8 @@
 /**
  * JSON output: a flat array sorted by path, line, column, code. Each item:
- * { code, rule, severity, message, path, line, column, endLine, endColumn, fix?, related? }.
+ * { code, rule, severity, message, path, line, column, endLine, endColumn, context?, fix?, related? }.
+ * `context` is the execution context of the code (`server`, `startup`, `library`, `script`,
+ * `test`, `example`, `lambda`) for the rules that know it.
  * `path` is relative to the current directory with forward slashes; positions are 1-based with
  * columns in UTF-16 code units; end positions are exclusive. Notices go to stderr, never here.
  */
@@ -21,6 +23,7 @@ export function formatJson(report: Report): string {
       endLine: d.range.endLine,
       endColumn: d.range.endColumn,
     };
+    if (d.contexts && d.contexts.length > 0) item.context = d.contexts[0];
     if (d.fix) {
       item.fix = {
         description: d.fix.description,

@@ -166,6 +166,7 @@ function resultOf(d: Diagnostic, fingerprint: string, at: Locator, ruleIndex: Re
   }
   const fixes = fixOf(d, at);
   if (fixes) result.fixes = fixes;
+  if (d.contexts && d.contexts.length > 0) result.properties = { context: d.contexts[0] };
   return result;
 }
 

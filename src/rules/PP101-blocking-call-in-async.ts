@@ -5,6 +5,7 @@ import { callGraph, functoolsCache, onceStep, propagate, type FunctionNode, type
 import type { Project } from '../model/project.js';
 import { isStdlibModule } from '../read/python/stdlib.js';
 import { blockingEntry, type BlockingCategory, type BlockingEntry } from '../model/blocking-calls.js';
+import { contextOf, type ExecutionContext } from '../model/contexts.js';
 
 /**
  * PP101 blocking-call-in-async: a blocking call evaluated on the event loop, i.e. lexically in an
@@ -45,6 +46,23 @@ const ADVICE: Record<BlockingCategory, string> = {
   cpu: 'hash in a worker thread: `await asyncio.to_thread(...)` (or `run_in_threadpool`)',
   configured: 'use an async alternative, or `await asyncio.to_thread(...)`',
 };
+
+/** What a blocking call on the loop costs, by where the `async def` runs (model/contexts.ts). */
+const CONSEQUENCE: Record<ExecutionContext, string> = {
+  server: 'every request on this worker waits while it runs',
+  library: 'it blocks the event loop of whoever awaits it',
+  startup: 'it blocks start-up or shut-down (runs once, outside traffic)',
+  script: "it blocks this program's own event loop, which nothing else shares",
+  test: "it blocks the test's event loop",
+  example: 'code copied from this example would block the event loop',
+  lambda: 'on Lambda it delays only this invocation (one event per execution environment)',
+};
+
+/** Where an `async def` runs: its contexts, what blocking there costs, and start-up findings as `info`. */
+function loopContext(project: Project, module: ModuleFacts, loopFunction: number) {
+  const contexts = contextOf(project, module, loopFunction);
+  return { contexts, consequence: CONSEQUENCE[contexts[0]], severity: contexts[0] === 'startup' ? ('info' as const) : undefined };
+}
 
 /** fnmatch-style pattern (`*`, `?`, `[...]`) over a whole qualified name. */
 function fnmatch(glob: string): RegExp {
@@ -144,15 +162,18 @@ export const rule: Rule<Options> = {
   summary: 'A blocking call inside `async def` stops the event loop and every request the worker is serving.',
   tags: ['performance', 'async', 'event-loop', 'correctness'],
   precision: 'high',
+  contexts: ['server', 'library', 'startup'],
   docs: {
     sources: ['R2', 'R5'],
     what: `A call that blocks — \`time.sleep\`, synchronous HTTP (\`requests\`, \`httpx.Client\`, \`urllib\`, \`urllib3\`), subprocesses, file I/O, synchronous database and Redis drivers, SQLAlchemy's sync \`Session\`, \`boto3\` clients, sockets and DNS, SMTP/FTP, \`input()\` — made on the event loop: lexically inside an \`async def\` (comprehensions included), not inside a nested \`def\`, \`lambda\` or class body, and not awaited.
+
+**Where the \`async def\` runs.** A blocking call hurts only when the loop is shared, so findings depend on the function's execution context (see "Execution contexts" in the README): reported in *server* code (reached from a route, a dependency, middleware, a websocket or socket.io handler, a background task — every request on the worker waits) and in *library* code (an importable package's async code that nothing in the project serves: it blocks whoever awaits it); in *startup* code (lifespan, start-up and shut-down hooks: it runs once, outside traffic) as \`info\`. Not reported by default: *script* (\`asyncio.run(main())\` in a \`__main__\` block, CLI commands, \`scripts/\`), *test*, *example* (\`examples/\`, \`docs/\`, \`notebooks/\`...) and *lambda* code (one event per execution environment). Choose with the \`contexts\` option; \`pylint-perf explain --why FILE:LINE\` shows where a function runs, and why. The message says what the call costs in that context, and the JSON output has the finding's \`context\`.
 
 **Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
 
 **Once per process.** A blocking call that runs once per process rather than on every request is reported as \`info\`: inside a memoisation guard — \`if _client is None:\` / \`if not _ready:\` whose block assigns that name, where the name is a \`global\` of the function or an attribute of \`cls\`, of a class or of a module (not of \`self\`, a parameter or a local) — or in a function under \`@functools.cache\` / \`@functools.lru_cache\` (whatever its arguments). Through project functions, the call is \`info\` only when every way to a blocking call within \`call-depth\` runs once per process; a function that blocks once in a guard and again on every call is reported for the latter.
 
-**One finding per cause.** Calls on the loop to the same project function that blocks are one problem, not one per handler: \`get_user() → db.query()\` called from 30 handlers is reported once, at the first call site in path and line order, with the message ending \`(also called on the event loop from 29 other places).\` and the other call sites (the first 20) as related locations. Call sites in tests, examples and scripts (\`tests/\`, \`test_*.py\`, \`conftest.py\`, \`examples/\`, \`docs/\`, \`scripts/\`, \`bin/\`, \`tools/\`...) make a group of their own; a blocking call written in the \`async def\` itself is never grouped (each is its own fix). The group is formed among the files checked: \`pylint-perf check b.py\` reports b.py's call site. Suppressions: a suppression on the reported call site silences the whole group; a call site with a PP101 suppression of its own (on its line, or \`disable-file\` for its file) leaves the group and is silenced alone, so no suppression is left unused.
+**One finding per cause.** Calls on the loop to the same project function that blocks are one problem, not one per handler: \`get_user() → db.query()\` called from 30 handlers is reported once, at the first call site in path and line order, with the message ending \`(also called on the event loop from 29 other places).\` and the other call sites (the first 20) as related locations. Call sites in different execution contexts make groups of their own (a test's call site never stands for a server's); a blocking call written in the \`async def\` itself is never grouped (each is its own fix). The group is formed among the files checked: \`pylint-perf check b.py\` reports b.py's call site. Suppressions: a suppression on the reported call site silences the whole group; a call site with a PP101 suppression of its own (on its line, or \`disable-file\` for its file) leaves the group and is silenced alone, so no suppression is left unused.
 
 **File objects.** One finding per file operation: \`with open(p) as f: f.read()\` and \`f = open(p); f.write(x); f.close()\` are reported once, on the \`open\` (also \`io.open\`, \`codecs.open\`, \`os.fdopen\`, \`Path.open\`). The methods of a file object whose opening is not reported in the same function — a parameter annotated \`typing.IO\`, \`TextIO\`, \`BinaryIO\`, \`io.TextIOWrapper\` or \`io.Buffered*\`, an attribute set in \`__init__\`, a module-level file — are reported one by one.
 
@@ -184,6 +205,7 @@ async def get_user(user_id: int):
     response = await client.get(f"https://api.example.com/users/{user_id}")
     return response.json()`,
     notFlagged: [
+      'by default, `async def`s that run only in tests, examples, one-shot scripts (`asyncio.run(main())`, CLI commands, `scripts/`) or AWS Lambda code: nobody else waits on their loop (the `contexts` option brings them back);',
       'the same calls in a plain `def` (FastAPI runs it in a thread pool);',
       'awaited calls (`await client.get(...)`) and calls in `async with` / `async for` headers;',
       'functions passed by reference: `await asyncio.to_thread(time.sleep, 1)`, `run_in_threadpool(requests.get, url)`, `loop.run_in_executor(None, fn)`, `anyio.to_thread.run_sync(fn)`;',
@@ -241,14 +263,16 @@ async def get_user(user_id: int):
     };
     for (const { call, name, entry } of reported) {
       if (sameFileOperation(call, name)) continue;
-      const fn = module.scopes[module.scopes[call.scope].loopFunction];
+      const loop = module.scopes[call.scope].loopFunction;
+      const fn = module.scopes[loop];
       const display = name ? name.replace(/\(\)/g, '') : undefined;
       const shown = display && display !== call.calleeText ? ` (${display})` : '';
-      const message = `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn.name}\`: every request on this worker waits while it runs; ${ADVICE[entry.category]}.`;
+      const runs = loopContext(project, module, loop);
+      const message = `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn.name}\`: ${runs.consequence}; ${ADVICE[entry.category]}.`;
       const finding =
         call.onceGuard === undefined
-          ? { range: call.range, message, severity: entry.severity }
-          : { range: call.range, message: onceDirectMessage(call, shown, entry, fn.name), severity: 'info' as const };
+          ? { range: call.range, message, severity: runs.severity ?? entry.severity, contexts: runs.contexts }
+          : { range: call.range, message: onceDirectMessage(call, shown, entry, fn.name), severity: 'info' as const, contexts: runs.contexts };
       if (name === 'time.sleep') {
         const fix = asyncioSleepFix(module, call);
         context.report({ ...finding, fix: { description: 'Replace with `await asyncio.sleep(...)`', ...fix } });
@@ -404,13 +428,6 @@ function firstOnceStep(project: Project, c: IndirectCall): OnceStep | undefined 
   return undefined;
 }
 
-/**
- * Tests, examples and scripts: their call sites are grouped apart from the others, so that ignoring
- * them (`per-file-ignores`, a suppressed test file) never hides a server's call site behind one of
- * theirs. (With execution contexts, this is the call site's context.)
- */
-const AUXILIARY = /(^|\/)(tests?|examples?|tutorials|docs|notebooks|evals|benchmarks|scripts|bin|tools)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest)\.py$/;
-
 /** At most this many other call sites of one cause are listed as related locations. */
 const MAX_ALSO = 20;
 
@@ -418,7 +435,8 @@ const MAX_ALSO = 20;
  * One finding per cause — the project function called on the loop, and whether it blocks on every
  * call or once per process — at its first call site in path and line order, with the other call
  * sites as related locations: `get_user() → db.query()` called from 30 handlers is one fix, not 30.
- * Call sites in tests, examples and scripts make groups of their own (AUXILIARY).
+ * Call sites in different execution contexts make groups of their own (a test's call site never
+ * stands for a server's).
  * A suppression on the reported call site silences the group; a call site with a PP101
  * suppression of its own (on its line, or for its file) leaves the group and is reported alone,
  * so that its suppression silences it and is not left unused.
@@ -428,7 +446,7 @@ function reportIndirect(context: RuleContext<Options>): void {
   const calls = project.derived(pendingIndirect).splice(0).sort(bySite);
   const groups = new Map<string, IndirectCall[]>();
   for (const c of calls) {
-    const key = `${c.target.key}\n${c.once ? 'once' : 'every call'}\n${AUXILIARY.test(project.displayPath(c.module.path))}`;
+    const key = `${c.target.key}\n${c.once ? 'once' : 'every call'}\n${contextOf(project, c.module, c.module.scopes[c.call.scope].loopFunction).join(',')}`;
     const group = groups.get(key);
     if (group) group.push(c);
     else groups.set(key, [c]);
@@ -480,16 +498,19 @@ function reportCall(context: RuleContext<Options>, c: IndirectCall, also: Indire
   const alias = shownName !== r.call.calleeText ? ` (${shownName})` : '';
   related.push({ path: r.module.path, range: r.call.range, message: `\`${r.call.calleeText}()\`${alias}: a blocking ${NOUN[entry.category]} call` });
   names.push(`${r.call.calleeText}()`);
-  const fn = module.scopes[module.scopes[call.scope].loopFunction];
+  const loop = module.scopes[call.scope].loopFunction;
+  const fn = module.scopes[loop];
+  const runs = loopContext(project, module, loop);
+  const consequence = runs.consequence.charAt(0).toUpperCase() + runs.consequence.slice(1);
   let message = c.once
     ? onceIndirectMessage(project, c, c.once, names, fn.name)
-    : `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. Every request on this worker waits while it runs; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`;
+    : `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. ${consequence}; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`;
   if (also.length > 0) message = `${message.replace(/\.$/, '')} (also called on the event loop from ${also.length} other place${also.length === 1 ? '' : 's'}).`;
   also.slice(0, MAX_ALSO).forEach((a, i) => {
     const more = i === MAX_ALSO - 1 && also.length > MAX_ALSO ? ` (and ${also.length - MAX_ALSO} more places, not listed)` : '';
     related.push({ path: a.module.path, range: a.call.range, message: `also called here, in \`async def ${loopFunctionName(a)}\`${more}`, also: true });
   });
-  context.report({ path: module.path, range: call.range, severity: c.once ? 'info' : entry.severity, message, related });
+  context.report({ path: module.path, range: call.range, severity: c.once ? 'info' : (runs.severity ?? entry.severity), message, related, contexts: runs.contexts });
 }
 
 function loopFunctionName(c: IndirectCall): string {

@@ -5,7 +5,7 @@
  * never reads files and never prints; the engine never mentions a rule by name.
  */
 
-import type { Fix, RelatedLocation, Severity, SourceRange } from '../core/diagnostics.js';
+import type { ExecutionContext, Fix, RelatedLocation, Severity, SourceRange } from '../core/diagnostics.js';
 import type { RuleMetadata } from '../core/rule-docs.js';
 import type { ImportTimes } from '../read/importtime.js';
 import type { ModuleFacts } from '../read/python/facts.js';
@@ -20,6 +20,12 @@ export interface Finding {
   severity?: Severity;
   fix?: Fix;
   related?: RelatedLocation[];
+  /**
+   * Where the code runs, from the model (`contextOf(project, module, scope)`), the context that
+   * describes it first. The run drops the finding unless one of them is among the contexts the rule
+   * reports (its `contexts` metadata, or the user's `contexts` option).
+   */
+  contexts?: readonly ExecutionContext[];
 }
 
 /**

@@ -12,8 +12,8 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Ajv as AjvClass, ErrorObject } from 'ajv';
 import type * as SmolToml from 'smol-toml';
-import { SEVERITIES, type Severity } from '../core/diagnostics.js';
-import { camel } from '../core/rule-docs.js';
+import { EXECUTION_CONTEXTS, SEVERITIES, type Severity } from '../core/diagnostics.js';
+import { camel, CONTEXTS_OPTION } from '../core/rule-docs.js';
 import type { AnyRule } from '../rules/rule.js';
 
 /** ajv and the TOML parser are loaded only when there is a configuration file to read (start-up of small runs). */
@@ -136,11 +136,11 @@ export function buildConfigSchema(rules: readonly AnyRule[]): Record<string, unk
     'report-unused-suppressions': { type: 'boolean', description: 'Report suppression comments that silence nothing (PP001; the same as extend-select = ["PP001"]).' },
   };
   for (const rule of rules) {
-    if (!rule.options) continue;
+    if (!rule.options && !rule.contexts) continue;
     const table = {
       type: 'object',
       description: `Options of ${rule.code} ${rule.name}.`,
-      properties: rule.options.properties,
+      properties: { ...rule.options?.properties, ...(rule.contexts ? { contexts: contextsOption(rule.contexts) } : {}) },
       additionalProperties: false,
     };
     properties[rule.name] = table;
@@ -154,6 +154,23 @@ export function buildConfigSchema(rules: readonly AnyRule[]): Record<string, unk
     additionalProperties: false,
     properties,
   };
+}
+
+/** The `contexts` option of a rule whose findings carry an execution context. */
+function contextsOption(defaults: readonly string[]): Record<string, unknown> {
+  return {
+    type: 'array',
+    items: { type: 'string', enum: [...EXECUTION_CONTEXTS] },
+    uniqueItems: true,
+    description: `${CONTEXTS_OPTION} Default: ${JSON.stringify(defaults)}.`,
+  };
+}
+
+/** The contexts a rule reports in this configuration: the configured ones, else its defaults (undefined: the rule has none). */
+export function selectedContexts(rule: AnyRule, config: Config): readonly string[] | undefined {
+  if (!rule.contexts) return undefined;
+  const configured = config.ruleOptions[rule.code]?.contexts;
+  return Array.isArray(configured) ? (configured as string[]) : rule.contexts;
 }
 
 // ------------------------------------------------------------------ loading

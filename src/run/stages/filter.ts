@@ -1,6 +1,7 @@
 /**
- * Stage 6, filtering: configured severities, then per-file ignores, then inline suppressions;
- * the suppressions that silenced nothing go to the selected rules that check suppressions.
+ * Stage 6, filtering: configured severities, then the execution contexts each rule reports, then
+ * per-file ignores, then inline suppressions; the suppressions that silenced nothing go to the
+ * selected rules that check suppressions.
  */
 
 import ignoreFactory from 'ignore';
@@ -8,7 +9,7 @@ import path from 'node:path';
 import { compareDiagnostics, type Diagnostic, type Notice } from '../../core/diagnostics.js';
 import type { SuppressionFact } from '../../read/python/facts.js';
 import { checksCode, type UnusedSuppression } from '../../rules/rule.js';
-import { ruleCodeLookup, type Config } from '../config.js';
+import { ruleCodeLookup, selectedContexts, type Config } from '../config.js';
 import { selectorMatches, type RunSettings } from '../settings.js';
 import { applySuppressions, type RuleLookup } from '../suppressions.js';
 import { reporter, ruleFailure, ruleOptions, type RuleFindings } from './rules.js';
@@ -28,7 +29,7 @@ export function filterFindings(
   targets: ReadonlySet<string>,
 ): Filtered {
   const configured = withConfiguredSeverity(findings, settings.config);
-  const reported = withoutPerFileIgnores(configured, settings, targets);
+  const reported = withoutPerFileIgnores(inSelectedContexts(configured, settings), settings, targets);
   const suppressed = applySuppressions(reported, new Map(suppressions), suppressionLookup(settings));
   const onSuppressions = checkSuppressions(suppressed.unused, settings);
   const diagnostics = [...suppressed.kept, ...withConfiguredSeverity(onSuppressions.findings, settings.config)].sort(compareDiagnostics);
@@ -40,6 +41,18 @@ function withConfiguredSeverity(findings: readonly Diagnostic[], config: Config)
   return findings.map((d) => {
     const override = config.severity[d.code];
     return override && override !== 'off' ? { ...d, severity: override } : { ...d };
+  });
+}
+
+/**
+ * The findings whose execution contexts include one their rule reports (its `contexts` option, or
+ * the rule's defaults); findings without contexts, and rules that declare none, are all kept.
+ */
+function inSelectedContexts(findings: Diagnostic[], settings: RunSettings): Diagnostic[] {
+  const selected = new Map(settings.rules.map((r) => [r.code, selectedContexts(r, settings.config)]));
+  return findings.filter((d) => {
+    const contexts = selected.get(d.code);
+    return !contexts || !d.contexts || d.contexts.some((c) => contexts.includes(c));
   });
 }
 

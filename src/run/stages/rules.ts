@@ -75,6 +75,7 @@ function toDiagnostic(rule: AnyRule, finding: Finding, p: string): Diagnostic {
   };
   if (finding.fix) d.fix = finding.fix;
   if (finding.related && finding.related.length > 0) d.related = finding.related;
+  if (finding.contexts && finding.contexts.length > 0) d.contexts = [...finding.contexts];
   return d;
 }
 
