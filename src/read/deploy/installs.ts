@@ -9,6 +9,7 @@
 
 import path from 'node:path';
 import { shellWords, type Word } from './command.js';
+import type { ContainerCopy } from './model.js';
 
 /** pip options that take a value, so the value is not read as a package or directory. */
 const PIP_VALUE_OPTIONS = new Set([
@@ -117,11 +118,7 @@ function isDirectory(arg: string): boolean {
   return /^(\.{1,2}|\/|\.{1,2}\/|\$\{[A-Za-z_]+\})/.test(arg) && !/\.(whl|tar\.gz|zip)$/.test(arg);
 }
 
-/** A Dockerfile COPY/ADD (or a RUN bind mount): sources relative to the build context, copied to `destination` (absolute). */
-export interface ContainerCopy {
-  sources: string[];
-  destination: string;
-}
+export type { ContainerCopy } from './model.js';
 
 /**
  * The build-context paths a file in the image may have come from, through the copies made so far:
