@@ -78,6 +78,9 @@ const FOLDER_PURPOSE: Record<string, PathPurpose> = {
   thirdparty: 'vendored', third_party: 'vendored', 'third-party': 'vendored', vendor: 'vendored', vendored: 'vendored', external: 'vendored', 'site-packages': 'vendored',
 };
 
+/** Words that say it within a longer folder name (others, such as `external` or `docs`, only as the whole name). */
+const FOLDER_WORDS = new Set(['test', 'tests', 'testing', 'e2e', 'mock', 'mocks', 'dev', 'preview', 'legacy', 'stale', 'deprecated', 'obsolete', 'thirdparty']);
+
 /** Words of a file name that say the same (`docker-compose.dev.yml`, `Dockerfile.test`, `server_stale.py`). */
 const NAME_PURPOSE: Record<string, PathPurpose> = {
   test: 'test', tests: 'test', testing: 'test', ci: 'test', e2e: 'test', conftest: 'test',
@@ -104,10 +107,9 @@ export function pathPurpose(root: string, file: string): { purpose: PathPurpose;
   for (const folder of folders) {
     const lower = folder.toLowerCase().replace(/^\./, '');
     if (FOLDER_PURPOSE[lower]) return { purpose: FOLDER_PURPOSE[lower], word: `${folder}/` };
+    // A word of the folder's name: `mock_llm/`, `integration-tests/`, `dev-node/`, `legacy_api/`.
     for (const token of lower.split(/[-_.]/)) {
-      const p = token && FOLDER_PURPOSE[token];
-      if (p && p !== 'example' && p !== 'development') return { purpose: p, word: `${folder}/` };
-      if (token === 'dev' || token === 'mock' || token === 'preview') return { purpose: token === 'mock' ? 'mock' : 'development', word: `${folder}/` };
+      if (FOLDER_WORDS.has(token)) return { purpose: FOLDER_PURPOSE[token], word: `${folder}/` };
     }
   }
   const name = rel[rel.length - 1].toLowerCase();
