@@ -12,6 +12,8 @@ import { describe, expect, it } from 'vitest';
 import { serverCommandsInShell } from '../src/read/deploy/command.js';
 import { contextPathsOf, manifestsInstalled } from '../src/read/deploy/installs.js';
 import { parseArguments } from '../src/read/deploy/options.js';
+import type { NginxDirective } from '../src/read/deploy/model.js';
+import { nginxRoutes } from '../src/read/deploy/nginx.js';
 import { readDeployment } from '../src/read/deploy/read.js';
 import { cli, tempProject, tempDir } from './helpers.js';
 
@@ -175,6 +177,90 @@ describe('deployment files', () => {
     ]);
     expect(model.nginx.map((n) => n.path)).toEqual(['/p/nginx/nginx.conf']);
     expect(notices.some((n) => /include loop/.test(n.message))).toBe(true);
+  });
+});
+
+describe('what deployment files run, and what stands in front', () => {
+  const read = (files: [string, Parameters<typeof readDeployment>[0][number]['kind'], string][]) =>
+    readDeployment(files.map(([file, kind, text]) => ({ path: `/p/${file}`, kind, text })), '/p').model;
+
+  it('other commands: scripts, python -m, python file.py, console scripts; in the background too', () => {
+    const model = read([
+      ['Dockerfile', 'dockerfile', 'FROM python:3.12\nWORKDIR /app\nCOPY scripts/start.sh /start.sh\nCOPY . .\nENTRYPOINT ["/start.sh"]\n'],
+      ['scripts/start.sh', 'shell', '#!/bin/sh\npython -m app.worker &\npython manage.py migrate\nexec myapp serve --port 80\n'],
+    ]);
+    const words = model.commands.map((c) => `${c.words.join(' ')}${c.background ? ' &' : ''}`);
+    expect(words).toEqual(['/start.sh', 'python -m app.worker &', 'python manage.py migrate', 'myapp serve --port 80']);
+    const stage = model.dockerStages.find((st) => st.isFinal)!;
+    expect(contextPathsOf('/start.sh', stage.copies!)).toContain('scripts/start.sh');
+  });
+
+  it('Helm chart templates: container commands read from the text, template expressions unknown', () => {
+    const model = read([
+      ['chart/Chart.yaml', 'yaml', 'name: api\n'],
+      ['chart/templates/api.yaml', 'yaml', 'spec:\n  containers:\n    - name: api\n      command: [{{ include "x" . }}"uvicorn", "app.main:app", "--port", "{{ .Values.port }}"]\n    - name: worker\n      command:\n        - python\n      args:\n        - -m\n        - app.worker\n'],
+    ]);
+    expect(model.invocations.map((i) => [i.program, ...i.positionals])).toEqual([['uvicorn', 'app.main:app']]);
+    expect(model.invocations[0].options).toEqual([{ name: 'port', value: { known: false, text: '${HELM_VALUE}' }, text: '--port' }]);
+    expect(model.commands.map((c) => c.words.join(' '))).toEqual(['python -m app.worker']);
+  });
+
+  it('fronts: compose proxies (with their mounted configuration), Ingress, LoadBalancer Services, load balancers, platforms', () => {
+    const model = read([
+      ['docker-compose.yml', 'compose', 'services:\n  proxy:\n    image: ${REGISTRY:-docker.io}/library/nginx:1.27\n    volumes:\n      - ./nginx:/etc/nginx/conf.d:ro\n  api:\n    build: ./api\n    command: uvicorn app:app\n'],
+      ['k8s/ingress.yaml', 'yaml', 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: api\n'],
+      ['k8s/lb.yaml', 'yaml', 'apiVersion: v1\nkind: Service\nspec:\n  type: LoadBalancer\n'],
+      ['k8s/internal.yaml', 'yaml', 'apiVersion: v1\nkind: Service\nspec:\n  type: ClusterIP\n'],
+      ['infra/alb.tf', 'terraform', 'resource "aws_lb" "app" {\n  internal = false\n}\n'],
+      ['infra/nlb.tf', 'terraform', 'resource "aws_lb" "redis" {\n  load_balancer_type = "network"\n}\n'],
+      ['Procfile', 'procfile', 'release: alembic upgrade head\nweb: gunicorn app:app\n'],
+      ['deploy.sh', 'shell', 'gcloud run deploy api --source .\n'],
+    ]);
+    const fronts = model.fronts.map((f) => `${path.basename(f.location.path)}:${f.location.range.line} ${f.what}`);
+    expect(fronts).toEqual([
+      'docker-compose.yml:3 nginx, compose service `proxy`',
+      'ingress.yaml:2 a Kubernetes Ingress',
+      'lb.yaml:2 a Kubernetes Service of type LoadBalancer',
+      'alb.tf:1 an AWS load balancer',
+      "Procfile:2 Heroku's router",
+      'deploy.sh:1 Cloud Run',
+    ]);
+    const compose = model.fronts[0];
+    expect(compose.fronts).toEqual(['/p/docker-compose.yml', '/p/api/Dockerfile']);
+    expect(compose.configuration).toEqual(['/p/nginx']);
+    expect(model.fronts.find((f) => f.what === "Heroku's router")!.fronts).toEqual(['/p/Procfile#2']);
+  });
+
+  it('nginx: a snippet of proxy_* lines is read when included; includes resolve from the prefix, /etc/nginx stripped, and templates', () => {
+    const model = read([
+      ['nginx/nginx.conf', 'conf', 'events {}\nhttp {\n  include conf.d/*.conf;\n}\n'],
+      ['nginx/conf.d/app.conf', 'conf', 'server {\n  location / {\n    include proxy.conf;\n    proxy_pass http://127.0.0.1:8000;\n  }\n}\n'],
+      ['nginx/proxy.conf', 'conf', 'proxy_http_version 1.1;\nproxy_set_header Connection "";\n'],
+      ['site/sites-enabled/api', 'conf', 'server {\n  listen 80;\n  include /etc/nginx/snippets/ka.conf;\n  include /etc/nginx/conf.d/extra.conf.inc;\n}\n'],
+      ['site/snippets/ka.conf', 'conf', 'proxy_http_version 1.1;\n'],
+      ['site/sites-enabled/extra.conf.inc.template', 'conf', 'location /x {\n  proxy_pass http://127.0.0.1:9000;\n}\n'],
+    ]);
+    const names = (file: string) => {
+      const out: string[] = [];
+      const walk = (ds: NginxDirective[]) => ds.forEach((d) => (out.push(d.name), d.block && walk(d.block)));
+      walk(model.nginx.find((c) => c.path === `/p/${file}`)!.directives);
+      return out;
+    };
+    expect(model.nginx.map((c) => c.path).sort()).toEqual(['/p/nginx/nginx.conf', '/p/site/sites-enabled/api']);
+    expect(names('nginx/nginx.conf')).toEqual(['events', 'http', 'server', 'location', 'proxy_http_version', 'proxy_set_header', 'proxy_pass']);
+    expect(names('site/sites-enabled/api')).toEqual(['server', 'listen', 'proxy_http_version', 'location', 'proxy_pass']);
+  });
+
+  it('nginx routes: which proxy_pass reuses connections', () => {
+    const model = read([
+      ['nginx.conf', 'conf', 'http {\n  upstream app { server 127.0.0.1:8000; keepalive 8; }\n  upstream old { server 127.0.0.1:8001; }\n  server {\n    proxy_http_version 1.1;\n    proxy_set_header Connection "";\n    location /a { proxy_pass http://app; }\n    location /b { proxy_pass http://old; }\n    location /c { proxy_pass http://127.0.0.1:8002; }\n    location /ws { proxy_set_header Upgrade $http_upgrade; proxy_set_header Connection $connection_upgrade; proxy_pass http://app; }\n  }\n}\n'],
+    ]);
+    expect(nginxRoutes(model.nginx).map((r) => [r.directive.args[0], r.ports.join(','), r.pools])).toEqual([
+      ['http://app', '8000', true],
+      ['http://old', '8001', false],
+      ['http://127.0.0.1:8002', '8002', false],
+      ['http://app', '8000', false],
+    ]);
   });
 });
 

@@ -76,7 +76,7 @@ export class Project {
   constructor(
     modules: readonly ModuleFacts[],
     deploymentFiles: readonly ProjectFile[] = [],
-    deployment: DeploymentModel = { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] },
+    deployment: DeploymentModel = { invocations: [], commands: [], fronts: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] },
     root = '/',
     /**
      * Directories that are import roots of their own (a Lambda function's code directory is the

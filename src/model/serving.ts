@@ -359,6 +359,16 @@ export function workerKind(project: Project, value: DeployValue | true): WorkerK
   return 'unknown';
 }
 
+/**
+ * The worker class gunicorn actually runs: the configured one, except that the default `sync`
+ * worker with more than one thread becomes `gthread` (gunicorn switches when `threads` > 1).
+ */
+export function effectiveWorkerKind(project: Project, settings: GunicornSettings): WorkerKind {
+  const kind = workerKind(project, settings.workerClass.value);
+  const threads = seconds(settings.threads.value);
+  return kind === 'sync' && threads !== undefined && threads > 1 ? 'threaded' : kind;
+}
+
 /** The app target of a gunicorn invocation: the positional, or `wsgi_app` from config. */
 export function gunicornTarget(project: Project, invocation: ServerInvocation, settings: GunicornSettings): AppTarget | undefined {
   const positional = invocation.positionals[0];

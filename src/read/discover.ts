@@ -52,7 +52,23 @@ function isPythonSource(name: string): boolean {
  * Files outside Python that say how the code is served, deployed or packaged: the input of the
  * deployment rules. Recognised by name only; nothing is read during discovery.
  */
-export type DeploymentFileKind = 'dockerfile' | 'compose' | 'procfile' | 'shell' | 'makefile' | 'yaml' | 'ini' | 'systemd' | 'conf' | 'requirements' | 'pyproject' | 'pipfile' | 'setup-cfg' | 'json-settings';
+export type DeploymentFileKind =
+  | 'dockerfile'
+  | 'compose'
+  | 'procfile'
+  | 'shell'
+  | 'makefile'
+  | 'yaml'
+  | 'ini'
+  | 'systemd'
+  | 'conf'
+  | 'requirements'
+  | 'pyproject'
+  | 'pipfile'
+  | 'setup-cfg'
+  | 'json-settings'
+  | 'terraform'
+  | 'proxy';
 
 export function deploymentFileKind(file: string): DeploymentFileKind | undefined {
   const name = path.basename(file);
@@ -67,6 +83,8 @@ export function deploymentFileKind(file: string): DeploymentFileKind | undefined
   if (lower.endsWith('.service')) return 'systemd';
   // nginx, supervisord and others share `.conf`: the deployment reader tells them apart by content.
   if (lower.endsWith('.conf') || (!lower.includes('.') && /^(sites-available|sites-enabled|conf\.d|nginx)$/.test(path.basename(path.dirname(file))))) return 'conf';
+  // nginx configuration templates (the nginx image fills `/etc/nginx/templates/*.template` with envsubst).
+  if (/\.conf(\.inc)?\.template(\.[\w-]+)?$|\.conf\.inc$/.test(lower) && /(^|[/\\])(nginx[^/\\]*|templates|conf\.d)([/\\]|$)/i.test(path.dirname(file))) return 'conf';
   if (/^requirements.*\.(txt|in)$/.test(lower)) return 'requirements';
   // The `requirements/base.txt`, `requirements/prod.txt` layout.
   if (/\.(txt|in)$/.test(lower) && path.basename(path.dirname(file)).toLowerCase() === 'requirements') return 'requirements';
@@ -74,6 +92,9 @@ export function deploymentFileKind(file: string): DeploymentFileKind | undefined
   if (name === 'Pipfile') return 'pipfile';
   if (lower === 'setup.cfg') return 'setup-cfg';
   if (/(^|[.-])template\.json$/.test(lower) || lower === 'zappa_settings.json' || (lower === 'config.json' && path.basename(path.dirname(file)) === '.chalice')) return 'json-settings';
+  // What stands in front of the app: load balancers in Terraform, reverse-proxy configuration.
+  if (lower.endsWith('.tf')) return 'terraform';
+  if (/^haproxy.*\.cfg$/.test(lower) || lower === 'caddyfile' || /^traefik.*\.toml$/.test(lower)) return 'proxy';
   return undefined;
 }
 

@@ -1,25 +1,61 @@
-import type { SourceRange } from '../core/diagnostics.js';
-import type { ModuleFacts } from '../read/python/facts.js';
+import type { RelatedLocation, Severity } from '../core/diagnostics.js';
 import type { Rule, RuleContext } from './rule.js';
-import { known, valueText, type DeployValue } from '../read/deploy/model.js';
+import { known, valueText, type DeployValue, type ServerInvocation } from '../read/deploy/model.js';
 import { optionValue } from '../read/deploy/options.js';
-import { gunicornSettings, isDevelopment, seconds, workerKind } from '../model/serving.js';
+import { effectiveWorkerKind, gunicornSettings, seconds } from '../model/serving.js';
+import { servingView, type ServerLaunch } from '../model/production.js';
 
 /**
  * PP302 server-keep-alive: a production uvicorn or gunicorn server whose HTTP keep-alive timeout
  * is missing (uvicorn's default is 5 s, gunicorn's 2 s) or a literal below `keep-alive-min-seconds`,
- * shorter than the idle timeout of the load balancer in front of it.
+ * shorter than the idle timeout of the proxy or load balancer in front of it. Which invocations are
+ * production, and what the project shows in front of them, comes from the production model
+ * (model/production.ts): a warning when something in front keeps connections to the server, advice
+ * (`info`) otherwise, unless `keep-alive-requires-proxy` is false.
  */
 
 interface Options {
   keepAliveMinSeconds: number;
+  keepAliveRequiresProxy: boolean;
 }
-
-const UVICORN_CALLS = new Set(['uvicorn.run', 'uvicorn.main.run', 'uvicorn.Config', 'uvicorn.config.Config']);
 
 function tooLow(value: DeployValue | true | undefined, min: number): number | undefined {
   const s = seconds(value);
   return s !== undefined && s < min ? s : undefined;
+}
+
+/** How a message speaks of what is (or is not) in front, its severity, and the locations to show. */
+interface Framing {
+  severity?: Severity;
+  /** ` behind nginx (deploy/nginx.conf:12)`, or empty. */
+  behind: string;
+  /** The harm, for what is in front. */
+  harm: string;
+  related: RelatedLocation[];
+}
+
+function framing(context: RuleContext<Options>, launch: ServerLaunch, closes: string): Framing {
+  const { project } = context;
+  const related: RelatedLocation[] = [];
+  if (launch.root && launch.root.path !== launch.location.path) related.push({ ...launch.root, message: 'production starts it here' });
+  const front = launch.front;
+  if (front) {
+    related.push({ ...front.location, message: `in front of it: ${front.what}` });
+    return {
+      behind: ` behind ${front.what} (${project.displayPath(front.location.path)}:${front.location.range.line})`,
+      harm: `${closes}, before the proxy or load balancer in front does (nginx upstream keepalive: 60 s; AWS ALB: 60 s): it then sends requests on connections the server has just closed, and clients see intermittent 502s`,
+      related,
+    };
+  }
+  if (!context.options.keepAliveRequiresProxy) {
+    return { behind: '', harm: `${closes}, before a load balancer does (AWS ALB: 60 s), which gives intermittent 502s`, related };
+  }
+  return {
+    severity: 'info',
+    behind: '',
+    harm: `${closes}. Nothing in front of it that keeps connections open (a proxy, a load balancer, a platform router) is visible in the project; if there is one (AWS ALB: 60 s idle), it will reuse connections the server has closed and clients see intermittent 502s`,
+    related,
+  };
 }
 
 export const rule: Rule<Options> = {
@@ -38,9 +74,13 @@ export const rule: Rule<Options> = {
 - gunicorn without \`--keep-alive\` / \`keepalive\` — from the command line, its \`-c\` config file, the default \`./gunicorn.conf.py\`, or \`GUNICORN_CMD_ARGS\` — when its worker class uses keep-alive (Uvicorn workers, \`gthread\`, \`gevent\`, \`eventlet\`);
 - either with a literal value below \`keep-alive-min-seconds\` (default 60 s, the AWS ALB idle timeout).
 
-A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunicorn silently ignores names it does not know) counts as missing, and the message says so.`,
+A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunicorn silently ignores names it does not know) counts as missing, and the message says so.
+
+Only *production* invocations are checked: those a deployment file that ships the service runs — the final stage of a Dockerfile (CMD/ENTRYPOINT), a compose service, a Kubernetes container (Helm chart templates included), a Procfile, a systemd unit or a supervisord program — directly, through a start script they run, through \`python -m module\` or \`python file.py\` (the \`__main__\` code and what it calls), or through a console script the project declares. In a project where no deployment file starts a server, a console script's server, or the only server launcher, is production.
+
+The 502s need something in front that keeps connections to the server open. The finding is a **warning** when the project shows one — nginx configuration that reuses connections (an \`upstream\` with \`keepalive\`, HTTP/1.1), a compose service running nginx/Traefik/Caddy/HAProxy/Envoy (or Traefik labels), a Kubernetes Ingress or Service of type LoadBalancer (Helm charts included), an ALB/ELB in CloudFormation, Terraform or the Python CDK, Cloud Run, App Runner, Heroku (a Procfile \`web\` process) or Render — and the message names it; otherwise it is advice (**info**) that says nothing in front is visible. Set \`keep-alive-requires-proxy = false\` when the balancer is configured elsewhere.`,
     why: `Uvicorn closes an idle connection after 5 s and gunicorn after 2 s; load balancers keep theirs open longer (AWS ALB: 60 s). The balancer then sends a request on a connection the server has just closed, and the client gets a 502 — rarely, under load, and never in a local test. “High Performance FastAPI” (PyCon JP 2021) traced memory growth and errors of a FastAPI service behind nginx to keep-alive: the fix was HTTP/1.1 keep-alive from nginx and \`--timeout-keep-alive\` on uvicorn; the FLINTERS load test's compose file sets \`--timeout-keep-alive 60\` (uvicorn) and \`--keep-alive=60\` (gunicorn).`,
-    fix: `Set the server's keep-alive above the balancer's idle timeout: \`uvicorn app.main:app --timeout-keep-alive 65\`, \`uvicorn.run(app, timeout_keep_alive=65)\`, \`gunicorn --keep-alive 65 ...\` or \`keepalive = 65\` in \`gunicorn.conf.py\`. \`fastapi run\` has no keep-alive option in older FastAPI CLI versions: run \`uvicorn\` directly there.`,
+    fix: `Set the server's keep-alive above the idle timeout of what is in front of it: \`uvicorn app.main:app --timeout-keep-alive 65\`, \`uvicorn.run(app, timeout_keep_alive=65)\`, \`gunicorn --keep-alive 65 ...\` or \`keepalive = 65\` in \`gunicorn.conf.py\`. \`fastapi run\` has no keep-alive option in older FastAPI CLI versions: run \`uvicorn\` directly there.`,
     bad: `services:
   api:
     build: .
@@ -51,7 +91,11 @@ A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunico
     command: uvicorn app.main:app --host 0.0.0.0 --port 8000 --timeout-keep-alive 65`,
     notFlagged: [
       'development runs: `--reload`, `fastapi dev`, `uvicorn.run(..., reload=True)`, gunicorn `--reload`;',
-      "gunicorn with the `sync` worker (the default), which ignores `keepalive` altogether (gunicorn's documentation);",
+      'invocations that are not production: `uvicorn.run(...)` in the `__main__` block of a module that no deployment file runs, scripts and Makefile targets no deployment file runs (when one starts another server), launchers whose file or folder says what they are (`tests/`, `examples/`, `mock_*`, `docker-compose.dev.yml`, `Dockerfile.test`, `*_stale.py`, `legacy/`, `old/`, `preview/`, `thirdparty/`);',
+      'internal model workers: a server whose entry loads a model (imports torch, transformers..., or builds a model at start-up), beside another production server of the project, that no proxy routes to — the project\'s own services call it;',
+      'a server whose only proxy in front is shown not to reuse connections — nginx that proxies to it over HTTP/1.0, or without an `upstream` with `keepalive` and `Connection \"\"`: the race cannot happen until nginx keeps connections, and PP303 reports that nginx (fix both together);',
+      'servers inside AWS Lambda: in a Lambda function\'s code directory, behind the Lambda Web Adapter (unless the same sample runs the image on ECS/Fargate), or in a Lambda container image;',
+      "gunicorn with the `sync` worker (the default, unless `--threads` above 1 makes it `gthread`), which ignores `keepalive` altogether (gunicorn's documentation);",
       'values only known at run time (`--timeout-keep-alive ${KEEPALIVE}`, `keepalive = int(os.environ["KA"])`), and a gunicorn whose `GUNICORN_CMD_ARGS` is not known;',
       '`uvicorn.run(**settings)`: the keyword may be in the mapping.',
     ],
@@ -63,76 +107,92 @@ A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunico
         minimum: 0,
         description: "The shortest acceptable keep-alive timeout: the idle timeout of your load balancer (AWS ALB: 60 s; GCP: 600 s; nginx upstream `keepalive_timeout`: 60 s).",
       },
+      'keep-alive-requires-proxy': {
+        type: 'boolean',
+        description: 'Report as a warning only when the project shows something in front of the server that keeps connections to it (nginx, Traefik, Envoy, HAProxy, a Kubernetes Ingress or LoadBalancer Service, an ALB/ELB, Cloud Run, App Runner, Heroku, Render), and as advice (`info`) otherwise. Set to false when the load balancer is configured outside the repository: every finding is then a warning.',
+      },
     },
-    defaults: { keepAliveMinSeconds: 60 },
+    defaults: { keepAliveMinSeconds: 60, keepAliveRequiresProxy: true },
   },
 
   checkProject(context: RuleContext<Options>): void {
-    const { project } = context;
     const min = context.options.keepAliveMinSeconds;
-    for (const invocation of project.deployment.invocations) {
-      const at = { path: invocation.location.path, range: invocation.location.range };
-      if (invocation.program === 'uvicorn' || (invocation.program === 'fastapi' && invocation.subcommand === 'run')) {
-        if (isDevelopment(invocation)) continue;
-        const option = optionValue(invocation.options, 'timeout-keep-alive');
-        const value = option ? option.value : invocation.environment.UVICORN_TIMEOUT_KEEP_ALIVE;
-        const name = invocation.program === 'fastapi' ? '`fastapi run`' : 'uvicorn';
-        if (value === undefined) {
-          context.report({ ...at, message: `${name} runs without \`--timeout-keep-alive\`: Uvicorn closes idle connections after 5 s, before a load balancer does (AWS ALB: 60 s), which gives intermittent 502s. Add \`--timeout-keep-alive ${Math.max(min + 5, 65)}\`.` });
-        } else {
-          const low = tooLow(value, min);
-          if (low !== undefined) context.report({ ...at, message: `${name} keeps idle connections for ${low} s, less than ${min} s (\`keep-alive-min-seconds\`, the load balancer's idle timeout): set \`--timeout-keep-alive\` above it.` });
-        }
-        continue;
-      }
-      if (invocation.program !== 'gunicorn') continue;
-      const settings = gunicornSettings(project, invocation);
-      if (isDevelopment(invocation, settings)) continue;
-      const worker = workerKind(project, settings.workerClass.value);
-      if (worker === 'sync' || worker === 'unknown') continue;
-      const keepalive = settings.keepalive;
-      if (!keepalive) {
-        if (settings.unknownEnvironment) continue;
-        const misspelt = settings.misspelt.find((m) => m.setting === 'keepalive');
-        context.report({
-          ...at,
-          message: misspelt
-            ? `gunicorn runs without a keep-alive: \`${misspelt.name}\` in its config file is not a gunicorn setting (gunicorn ignores unknown names; the setting is \`keepalive\`), so the default of 2 s applies, shorter than a load balancer's idle timeout (AWS ALB: 60 s).`
-            : `gunicorn (worker class \`${valueText(settings.workerClass.value)}\`) runs without \`--keep-alive\`: the default of 2 s is shorter than a load balancer's idle timeout (AWS ALB: 60 s), which gives intermittent 502s. Add \`--keep-alive ${Math.max(min + 5, 65)}\` or \`keepalive = ${Math.max(min + 5, 65)}\` in gunicorn.conf.py.`,
-          related: misspelt ? [{ ...misspelt.location, message: `\`${misspelt.name}\` is ignored by gunicorn` }] : undefined,
-        });
-        continue;
-      }
-      const low = tooLow(keepalive.value, min);
-      if (low === undefined) continue;
-      const where = keepalive.origin === 'config' && keepalive.location ? keepalive.location : at;
-      context.report({
-        path: where.path,
-        range: where.range,
-        message: `gunicorn keeps idle connections for ${low} s, less than ${min} s (\`keep-alive-min-seconds\`, the load balancer's idle timeout): raise \`keepalive\`.`,
-      });
+    for (const launch of servingView(context.project).launches) {
+      if (!launch.production) continue;
+      // What is in front is shown not to reuse connections (nginx over HTTP/1.0, or without an
+      // upstream `keepalive`): no race until it does, and PP303 reports that proxy.
+      if (launch.front?.pools === false) continue;
+      if (launch.invocation) checkCommand(context, launch, launch.invocation, min);
+      else checkPython(context, launch, min);
     }
-    // uvicorn.run(...) / uvicorn.Config(...) in Python.
-    for (const module of project.modules) checkPython(module, context, min);
   },
 };
 
-function checkPython(module: ModuleFacts, context: RuleContext<Options>, min: number): void {
-  for (const call of module.calls) {
-    if (!/(run|Config)$/.test(call.calleeText)) continue;
-    const name = context.project.canonical(call.callee);
-    if (!name || !UVICORN_CALLS.has(name)) continue;
-    if (call.arguments.some((a) => a.splat === '**')) continue;
-    const reload = call.arguments.find((a) => a.keyword === 'reload');
-    if (reload && !(reload.value.kind === 'bool' && !reload.value.value)) continue;
-    const keep = call.arguments.find((a) => a.keyword === 'timeout_keep_alive');
-    const range: SourceRange = call.calleeRange;
-    if (!keep) {
-      context.report({ path: module.path, range, message: `\`${call.calleeText}(...)\` without \`timeout_keep_alive\`: Uvicorn closes idle connections after 5 s, before a load balancer does (AWS ALB: 60 s), which gives intermittent 502s. Pass \`timeout_keep_alive=${Math.max(min + 5, 65)}\`.` });
-      continue;
+function report(context: RuleContext<Options>, launch: ServerLaunch, frame: Framing, message: string, at = launch.location, extra: RelatedLocation[] = []): void {
+  const related = [...extra, ...frame.related];
+  context.report({ path: at.path, range: at.range, message, ...(frame.severity ? { severity: frame.severity } : {}), ...(related.length > 0 ? { related } : {}) });
+}
+
+function checkCommand(context: RuleContext<Options>, launch: ServerLaunch, invocation: ServerInvocation, min: number): void {
+  const { project } = context;
+  const add = Math.max(min + 5, 65);
+  if (invocation.program === 'uvicorn' || (invocation.program === 'fastapi' && invocation.subcommand === 'run')) {
+    const option = optionValue(invocation.options, 'timeout-keep-alive');
+    const value = option ? option.value : invocation.environment.UVICORN_TIMEOUT_KEEP_ALIVE;
+    const name = invocation.program === 'fastapi' ? '`fastapi run`' : 'uvicorn';
+    if (value === undefined) {
+      const frame = framing(context, launch, 'Uvicorn closes idle connections after 5 s');
+      report(context, launch, frame, `${name} runs without \`--timeout-keep-alive\`${frame.behind}: ${frame.harm}. Add \`--timeout-keep-alive ${add}\`.`);
+    } else {
+      const low = tooLow(value, min);
+      if (low === undefined) return;
+      const frame = framing(context, launch, `it closes idle connections after ${low} s`);
+      report(context, launch, frame, `${name} keeps idle connections for ${low} s, less than ${min} s (\`keep-alive-min-seconds\`)${frame.behind}: ${frame.harm}. Set \`--timeout-keep-alive\` above it.`);
     }
-    const value = keep.value.kind === 'num' ? known(keep.value.value) : undefined;
-    const low = tooLow(value, min);
-    if (low !== undefined) context.report({ path: module.path, range, message: `\`timeout_keep_alive=${low}\` is less than ${min} s (\`keep-alive-min-seconds\`, the load balancer's idle timeout): raise it.` });
+    return;
   }
+  if (invocation.program !== 'gunicorn') return;
+  const settings = gunicornSettings(project, invocation);
+  // The sync worker closes every connection after its response: keepalive does not apply to it.
+  const worker = effectiveWorkerKind(project, settings);
+  if (worker === 'sync' || worker === 'unknown') return;
+  const keepalive = settings.keepalive;
+  if (!keepalive) {
+    if (settings.unknownEnvironment) return;
+    const misspelt = settings.misspelt.find((m) => m.setting === 'keepalive');
+    const frame = framing(context, launch, 'gunicorn closes idle connections after 2 s');
+    report(
+      context,
+      launch,
+      frame,
+      misspelt
+        ? `gunicorn runs without a keep-alive${frame.behind}: \`${misspelt.name}\` in its config file is not a gunicorn setting (gunicorn ignores unknown names; the setting is \`keepalive\`), so the default applies: ${frame.harm}.`
+        : `gunicorn (worker class \`${worker === 'threaded' && valueText(settings.workerClass.value) === 'sync' ? 'gthread' : valueText(settings.workerClass.value)}\`) runs without \`--keep-alive\`${frame.behind}: ${frame.harm}. Add \`--keep-alive ${add}\` or \`keepalive = ${add}\` in gunicorn.conf.py.`,
+      launch.location,
+      misspelt ? [{ ...misspelt.location, message: `\`${misspelt.name}\` is ignored by gunicorn` }] : [],
+    );
+    return;
+  }
+  const low = tooLow(keepalive.value, min);
+  if (low === undefined) return;
+  const where = keepalive.origin === 'config' && keepalive.location ? keepalive.location : launch.location;
+  const frame = framing(context, launch, `it closes idle connections after ${low} s`);
+  const extra = where !== launch.location ? [{ ...launch.location, message: 'the gunicorn invocation that reads it' }] : [];
+  report(context, launch, frame, `gunicorn keeps idle connections for ${low} s, less than ${min} s (\`keep-alive-min-seconds\`)${frame.behind}: ${frame.harm}. Raise \`keepalive\`.`, where, extra);
+}
+
+function checkPython(context: RuleContext<Options>, launch: ServerLaunch, min: number): void {
+  const { call } = launch.python!;
+  if (call.arguments.some((a) => a.splat === '**')) return;
+  const keep = call.arguments.find((a) => a.keyword === 'timeout_keep_alive');
+  if (!keep) {
+    const frame = framing(context, launch, 'Uvicorn closes idle connections after 5 s');
+    report(context, launch, frame, `\`${call.calleeText}(...)\` without \`timeout_keep_alive\`${frame.behind}: ${frame.harm}. Pass \`timeout_keep_alive=${Math.max(min + 5, 65)}\`.`);
+    return;
+  }
+  const value = keep.value.kind === 'num' ? known(keep.value.value) : undefined;
+  const low = tooLow(value, min);
+  if (low === undefined) return;
+  const frame = framing(context, launch, `it closes idle connections after ${low} s`);
+  report(context, launch, frame, `\`timeout_keep_alive=${low}\` is less than ${min} s (\`keep-alive-min-seconds\`)${frame.behind}: ${frame.harm}. Raise it.`);
 }

@@ -54,7 +54,9 @@ location / {
     proxy_http_version 1.1;
     proxy_set_header Connection "";
 }
-\`\`\``,
+\`\`\`
+
+Then give the app server a keep-alive longer than nginx's upstream \`keepalive_timeout\` (60 s by default) — \`uvicorn --timeout-keep-alive 65\`, gunicorn \`--keep-alive 65\` (PP302) — or nginx will send requests on connections the app has just closed, and clients see 502s.`,
     bad: `server {
     listen 80;
     location / {
@@ -74,8 +76,9 @@ server {
     }
 }`,
     notFlagged: [
-      '`proxy_pass` with a variable (`http://$backend`) and `Connection` set from a variable (`$connection_upgrade`): their values are only known at run time;',
-      'settings inherited from an enclosing `http` or `server` block, or from an included file;',
+      '`proxy_pass` with a variable (`http://$backend`) and `Connection` set from a variable other than an upgrade map: their values are only known at run time;',
+      'a location that proxies WebSocket upgrades (`proxy_set_header Upgrade $http_upgrade;` with `Connection $connection_upgrade` or `"upgrade"`) and has `proxy_http_version 1.1`: it must forward the upgrade rather than clear `Connection`, and its connections are long-lived, so neither `Connection ""` nor a pool is asked of it (without HTTP/1.1 it is still reported: the upgrade cannot happen);',
+      'settings inherited from an enclosing `http` or `server` block, or from an included file — an include is resolved as nginx does, relative to the configuration prefix (the main file\'s directory, `/etc/nginx/` stripped), and also relative to the including file and to the folder above `conf.d/`, `sites-enabled/` or `snippets/`; an included file is read as nginx even when it holds nothing but `proxy_*` lines;',
       '`upstream` blocks that no `proxy_pass` uses, and other protocols (`fastcgi_pass`, `uwsgi_pass`, `grpc_pass`).',
     ],
   },
@@ -107,12 +110,26 @@ server {
       for (const name of used) {
         const upstream = upstreams.get(name)!;
         if (!upstream.block!.some((d) => d.name === 'keepalive')) {
-          report(upstream, `upstream \`${name}\` has no \`keepalive\`: nginx keeps no idle connections to it and opens a new one for every request. Add \`keepalive 32;\` (with \`proxy_http_version 1.1\` and \`proxy_set_header Connection ""\` where it is used).`);
+          report(upstream, `upstream \`${name}\` has no \`keepalive\`: nginx keeps no idle connections to it and opens a new one for every request. Add \`keepalive 32;\` (with \`proxy_http_version 1.1\` and \`proxy_set_header Connection ""\` where it is used), and keep the app server's keep-alive above nginx's \`keepalive_timeout\` (60 s).`);
         }
       }
     }
   },
 };
+
+/**
+ * A location that proxies WebSocket upgrades: it forwards `Upgrade` and sets `Connection` to
+ * `upgrade` or a variable that becomes it (`$connection_upgrade`). It must forward the upgrade, so
+ * `Connection ""` is not asked of it; it still needs HTTP/1.1 (nginx cannot upgrade an HTTP/1.0
+ * request). Its connections are long-lived, so a pool (`upstream` with `keepalive`) does not matter
+ * there either.
+ */
+function proxiesWebSockets(headers: readonly NginxDirective[]): boolean {
+  const value = (name: string): string | undefined => [...headers].reverse().find((h) => h.args[0]?.toLowerCase() === name)?.args[1];
+  const upgrade = value('upgrade');
+  const connection = value('connection')?.toLowerCase();
+  return (upgrade !== undefined && /\$http_upgrade|websocket/i.test(upgrade)) || (connection !== undefined && (connection === 'upgrade' || /\$\w*upgrade/.test(connection)));
+}
 
 function checkProxyPass(
   d: NginxDirective,
@@ -127,10 +144,15 @@ function checkProxyPass(
   if (!m) return;
   const hostPort = m[1];
   const host = hostPort.startsWith('unix:') ? hostPort : hostPort.replace(/:\d+$/, '');
+  const version = inherited.httpVersion?.args[0];
+  if (proxiesWebSockets(inherited.headers)) {
+    if (version === '1.1') return;
+    report(d, `\`proxy_pass ${url}\` forwards WebSocket upgrades but ${version ? `uses \`proxy_http_version ${version}\`` : 'has no `proxy_http_version 1.1`'}: nginx then speaks HTTP/1.0 to the app, which cannot upgrade a connection, and closes the connection after every plain request. Add \`proxy_http_version 1.1;\` (keep the \`Upgrade\` and \`Connection\` headers this location forwards).`);
+    return;
+  }
   const problems: string[] = [];
   if (upstreams.has(hostPort) || upstreams.has(host)) used.add(upstreams.has(hostPort) ? hostPort : host);
   else problems.push(`proxies to a bare address (\`${hostPort}\`), so nginx keeps no connection pool: define an \`upstream\` with \`keepalive\``);
-  const version = inherited.httpVersion?.args[0];
   if (version !== '1.1') {
     problems.push(version ? `uses \`proxy_http_version ${version}\`` : 'has no `proxy_http_version 1.1` (nginx speaks HTTP/1.0 to upstreams and closes the connection after every request)');
   } else {

@@ -23,6 +23,23 @@ export interface ServerCommand {
   environment: Record<string, DeployValue>;
   workingDirectory?: string;
   pypy: boolean;
+  /** Started in the background (`cmd &`), as a script starts a helper beside its main process. */
+  background?: boolean;
+}
+
+/**
+ * Any other command a deployment file runs, after the wrappers: `python -m app.worker`,
+ * `python main.py`, `./start.sh`, `bash scripts/run.sh`, `myapp serve` (a console script).
+ * The model decides what it starts (a script of the project, a module run as `__main__`).
+ */
+export interface OtherCommand {
+  /** The words from the program on (`python`, `-m`, `app.worker`). */
+  words: string[];
+  /** The word that named the program, as written. */
+  programWord: string;
+  environment: Record<string, DeployValue>;
+  workingDirectory?: string;
+  background?: boolean;
 }
 
 const SERVERS: Record<string, ServerProgram> = { gunicorn: 'gunicorn', uvicorn: 'uvicorn', fastapi: 'fastapi' };
@@ -43,6 +60,10 @@ const PREFIX_WRAPPERS: Record<string, number> = {
   chpst: 0,
   'newrelic-admin': 1, // newrelic-admin run-program CMD
   'scout-apm': 0,
+  // Shell keywords that begin a command on the same line: `then gunicorn ...`.
+  then: 0,
+  else: 0,
+  do: 0,
 };
 
 /** `<tool> run CMD`. */
@@ -75,37 +96,49 @@ export function serverCommandsInWords(words: readonly Word[], context: CommandCo
   return scanWords(words, context).commands;
 }
 
-/**
- * Scans words for server commands, following the context through the chain: what `cd` and
- * `export` change holds for the commands after them (and, in a script, for the next lines).
- */
-export function scanWords(words: readonly Word[], context: CommandContext): { commands: ServerCommand[]; context: CommandContext } {
-  const found: ServerCommand[] = [];
-  let current: CommandContext = { environment: { ...context.environment }, workingDirectory: context.workingDirectory };
-  for (const simple of simpleCommands(words)) current = simpleCommand(simple, current, found);
-  return { commands: found, context: current };
+/** What a scan finds: the server commands and every other command, in the order written. */
+interface Found {
+  commands: ServerCommand[];
+  others: OtherCommand[];
+  /** Both, in the order written. */
+  sequence: (ServerCommand | OtherCommand)[];
 }
 
-/** Shell words cut into simple commands at operators (`&&`, `;`, `|`), up to a comment. */
-export function simpleCommands(words: readonly Word[]): string[][] {
-  const commands: string[][] = [];
+/**
+ * Scans words for server commands (and the other commands, for the model to follow), following
+ * the context through the chain: what `cd` and `export` change holds for the commands after them
+ * (and, in a script, for the next lines).
+ */
+export function scanWords(words: readonly Word[], context: CommandContext, depth = 0): { commands: ServerCommand[]; others: OtherCommand[]; sequence: (ServerCommand | OtherCommand)[]; context: CommandContext } {
+  const found: Found = { commands: [], others: [], sequence: [] };
+  let current: CommandContext = { environment: { ...context.environment }, workingDirectory: context.workingDirectory };
   let simple: string[] = [];
-  const flush = (): void => {
-    if (simple.length > 0) commands.push(simple);
+  const flush = (operator?: string): void => {
+    const before = { commands: found.commands.length, others: found.others.length };
+    if (simple.length > 0) current = simpleCommand(simple, current, found, depth);
     simple = [];
+    if (operator === '&') {
+      for (const c of found.commands.slice(before.commands)) c.background = true;
+      for (const c of found.others.slice(before.others)) c.background = true;
+    }
   };
   for (const w of words) {
     if (typeof w === 'string') simple.push(w);
     else if ('comment' in w) break;
     else if ('pattern' in w) simple.push(w.pattern);
-    else flush();
+    else flush(w.op);
   }
   flush();
-  return commands;
+  return { commands: found.commands, others: found.others, sequence: found.sequence, context: current };
+}
+
+function other(found: Found, command: OtherCommand): void {
+  found.others.push(command);
+  found.sequence.push(command);
 }
 
 /** One simple command: finds a server in it, or updates the context (`cd`, `export`). */
-function simpleCommand(input: string[], context: CommandContext, found: ServerCommand[]): CommandContext {
+function simpleCommand(input: string[], context: CommandContext, found: Found, depth: number): CommandContext {
   let words = [...input];
   const environment = { ...context.environment };
   const local: Record<string, DeployValue> = {};
@@ -133,7 +166,9 @@ function simpleCommand(input: string[], context: CommandContext, found: ServerCo
     const head = path.posix.basename(words[0]);
     const server = SERVERS[head];
     if (server) {
-      found.push({ program: server, args: words.slice(1), programWord: words[0], environment: env, workingDirectory: context.workingDirectory, pypy });
+      const command: ServerCommand = { program: server, args: words.slice(1), programWord: words[0], environment: env, workingDirectory: context.workingDirectory, pypy };
+      found.commands.push(command);
+      found.sequence.push(command);
       return { environment, workingDirectory: context.workingDirectory };
     }
     if (head in PREFIX_WRAPPERS) {
@@ -164,15 +199,31 @@ function simpleCommand(input: string[], context: CommandContext, found: ServerCo
     if (/^(python|pypy)(\d+(\.\d+)*)?$/.test(head)) {
       pypy ||= head.startsWith('pypy');
       const m = words.indexOf('-m');
-      if (m < 0 || m + 1 >= words.length) return { environment, workingDirectory: context.workingDirectory };
+      if (m < 0 || m + 1 >= words.length || !SERVERS[words[m + 1]]) {
+        // `python main.py`, `python -m app.worker`: the model follows it into the project.
+        other(found, { words, programWord: words[0], environment: env, workingDirectory: context.workingDirectory });
+        return { environment, workingDirectory: context.workingDirectory };
+      }
       words = [words[m + 1], ...words.slice(m + 2)];
       continue;
     }
     if (SHELLS.has(head)) {
       const c = words.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w));
-      if (c >= 0 && c + 1 < words.length) serverCommandsInWords(shellWords(words[c + 1]), { environment: env, workingDirectory: context.workingDirectory }).forEach((s) => found.push(s));
+      if (c >= 0 && c + 1 < words.length) {
+        if (depth < 4) {
+          const inner = scanWords(shellWords(words[c + 1]), { environment: env, workingDirectory: context.workingDirectory }, depth + 1);
+          found.commands.push(...inner.commands);
+          found.others.push(...inner.others);
+          found.sequence.push(...inner.sequence);
+        }
+      } else if (words.length > 1) {
+        // `bash scripts/start.sh`: the script is what runs.
+        other(found, { words, programWord: words[0], environment: env, workingDirectory: context.workingDirectory });
+      }
       return { environment, workingDirectory: context.workingDirectory };
     }
+    if (head === 'source' || head === '.') return { environment, workingDirectory: context.workingDirectory };
+    other(found, { words, programWord: words[0], environment: env, workingDirectory: context.workingDirectory });
     break;
   }
   return { environment, workingDirectory: context.workingDirectory };

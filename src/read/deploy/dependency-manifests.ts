@@ -35,11 +35,16 @@ export function requirementNames(text: string): string[] {
  */
 export function readManifest(file: DeploymentSource, notices: Notice[]): { manifest: DependencyManifest; tables?: Record<string, string> } {
   if (file.kind === 'pyproject' || file.kind === 'pipfile') {
-    const { names, installs, tables } = tomlDependencies(file, notices);
-    return { manifest: { path: file.path, names, installs, ranges: {}, installedBy: [] }, tables };
+    const { names, installs, tables, scripts } = tomlDependencies(file, notices);
+    const manifest: DependencyManifest = { path: file.path, names, installs, ranges: {}, installedBy: [] };
+    if (Object.keys(scripts).length > 0) manifest.scripts = withLines(scripts, file.text);
+    return { manifest, tables };
   }
   const names = file.kind === 'setup-cfg' ? setupCfgNames(file.text) : requirementNames(file.text);
-  return { manifest: { path: file.path, names, installs: names, ranges: {}, installedBy: [] } };
+  const manifest: DependencyManifest = { path: file.path, names, installs: names, ranges: {}, installedBy: [] };
+  const scripts = file.kind === 'setup-cfg' ? setupCfgScripts(file.text) : {};
+  if (Object.keys(scripts).length > 0) manifest.scripts = withLines(scripts, file.text);
+  return { manifest };
 }
 
 /**
@@ -47,16 +52,17 @@ export function readManifest(file: DeploymentSource, notices: Notice[]): { manif
  * (`[project].dependencies`, Poetry's non-optional main dependencies, Pipfile `[packages]`), and the
  * table each of those is listed in.
  */
-function tomlDependencies(file: DeploymentSource, notices: Notice[]): { names: string[]; installs: string[]; tables: Record<string, string> } {
+function tomlDependencies(file: DeploymentSource, notices: Notice[]): { names: string[]; installs: string[]; tables: Record<string, string>; scripts: Record<string, string> } {
   const names: string[] = [];
   const installs: string[] = [];
   const tables: Record<string, string> = {};
+  const scripts: Record<string, string> = {};
   let data: Record<string, unknown>;
   try {
     data = parseToml(file.text) as Record<string, unknown>;
   } catch (error) {
     notices.push({ kind: 'unparsable', path: file.path, message: `TOML: ${(error as Error).message.split('\n')[0]}; dependencies not read` });
-    return { names, installs, tables };
+    return { names, installs, tables, scripts };
   }
   const found = (name: string, installedFrom?: string): void => {
     names.push(name);
@@ -82,7 +88,38 @@ function tomlDependencies(file: DeploymentSource, notices: Notice[]): { names: s
   const poetry = (data.tool as Record<string, Record<string, unknown>> | undefined)?.poetry;
   keys(poetry?.dependencies, 'tool.poetry.dependencies');
   keys(data.packages, 'packages'); // Pipfile
-  return { names, installs, tables };
+  // Console scripts: PEP 621 and Poetry.
+  for (const table of [project?.scripts, poetry?.scripts]) {
+    if (!table || typeof table !== 'object' || Array.isArray(table)) continue;
+    for (const [name, target] of Object.entries(table)) {
+      const spec = typeof target === 'string' ? target : typeof target === 'object' && target !== null ? (target as Record<string, unknown>).callable : undefined;
+      if (typeof spec === 'string' && spec.includes(':')) scripts[name] = spec.trim();
+    }
+  }
+  return { names, installs, tables, scripts };
+}
+
+/** Each console script with the line that declares it (its name at the start of a line, before `=`). */
+function withLines(scripts: Record<string, string>, text: string): Record<string, { target: string; line: number }> {
+  const lines = text.split('\n');
+  const out: Record<string, { target: string; line: number }> = {};
+  for (const [name, target] of Object.entries(scripts)) {
+    const escaped = name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    const at = lines.findIndex((l) => new RegExp(`^\\s*["']?${escaped}["']?\\s*=`).test(l));
+    out[name] = { target, line: at >= 0 ? at + 1 : 1 };
+  }
+  return out;
+}
+
+/** setup.cfg `[options.entry_points]` `console_scripts = name = module:function` lines. */
+function setupCfgScripts(text: string): Record<string, string> {
+  const scripts: Record<string, string> = {};
+  const m = /^console_scripts\s*=\s*\n((?:[ \t]+.*\n?)*)/m.exec(text);
+  for (const line of m ? m[1].split('\n') : []) {
+    const e = /^\s*([\w.-]+)\s*=\s*([\w.]+\s*:\s*[\w.]+)/.exec(line);
+    if (e) scripts[e[1]] = e[2].replace(/\s+/g, '');
+  }
+  return scripts;
 }
 
 function setupCfgNames(text: string): string[] {

@@ -9,7 +9,7 @@ import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { shellWords, type CommandContext, type Word } from './command.js';
 import { contextPathsOf, manifestsInstalled, type ContainerCopy } from './installs.js';
 import { invocationsFrom, type CommandSite } from './invocations.js';
-import type { DeployValue, DockerStage, ServerInvocation, SourceLocation } from './model.js';
+import type { DeployCommand, DeployValue, DockerStage, ServerInvocation, SourceLocation } from './model.js';
 import type { DeploymentSource } from './source.js';
 import { LineIndex } from './text.js';
 
@@ -30,6 +30,8 @@ interface Stage {
   installsPypy?: boolean;
   /** COPY/ADD from the build context so far (inherited by a stage built FROM this one). */
   copies: ContainerCopy[];
+  /** `COPY --from=...aws-lambda-adapter... /opt/extensions/...`. */
+  lambdaWebAdapter?: boolean;
 }
 
 /** The file being read: its path, its lines, and the installs found so far. */
@@ -42,7 +44,10 @@ interface Reading {
 /** Base images (and runtime interface clients) of Lambda container images: their installs are the function's own. */
 const LAMBDA_IMAGE = /(^|\/)lambda\/python|aws-lambda-python|lambda-python|sam\/build-python/i;
 
-export function readDockerfile(file: DeploymentSource): { invocations: ServerInvocation[]; stages: ReadStage[]; installs: DockerfileInstall[] } {
+/** The AWS Lambda Web Adapter, copied in from its image (`public.ecr.aws/awsguru/aws-lambda-adapter`) or into `/opt/extensions`. */
+const LAMBDA_WEB_ADAPTER = /aws-lambda-adapter|lambda-adapter\b/i;
+
+export function readDockerfile(file: DeploymentSource): { invocations: ServerInvocation[]; commands: DeployCommand[]; stages: ReadStage[]; installs: DockerfileInstall[] } {
   const reading: Reading = { file, lines: new LineIndex(file.text), installs: [] };
   const stages = readStages(reading);
   if (stages.length > 0) stages[stages.length - 1].stage.isFinal = true;
@@ -52,9 +57,14 @@ export function readDockerfile(file: DeploymentSource): { invocations: ServerInv
     // Installs PyPy and runs it.
     if (final.installsPypy && /\bpypy3?\b/.test(final.stage.command)) final.stage.pypy = true;
   }
-  const invocations = final ? finalStageInvocations(reading, final) : [];
+  const { invocations, commands } = final ? finalStageInvocations(reading, final) : { invocations: [], commands: [] };
   const lambdaImage = final !== undefined && (LAMBDA_IMAGE.test(final.stage.image) || /\bawslambdaric\b/.test(final.stage.command ?? ''));
-  return { invocations, stages: stages.map((s) => s.stage), installs: lambdaImage ? [] : reading.installs };
+  if (final) {
+    final.stage.copies = final.copies;
+    if (lambdaImage) final.stage.lambdaImage = true;
+    if (final.lambdaWebAdapter) final.stage.lambdaWebAdapter = true;
+  }
+  return { invocations, commands, stages: stages.map((s) => s.stage), installs: lambdaImage ? [] : reading.installs };
 }
 
 /** Every stage, each instruction applied to the stage it is in (none before the first FROM). */
@@ -97,6 +107,7 @@ function fromInstruction(reading: Reading, instruction: Instruction, byName: Map
     entrypoint: parent?.entrypoint,
     installsPypy: parent?.installsPypy,
     copies: parent ? [...parent.copies] : [],
+    lambdaWebAdapter: parent?.lambdaWebAdapter,
   };
   if (name) {
     stage.stage.name = name;
@@ -123,7 +134,9 @@ function applyInstruction(reading: Reading, current: Stage, keyword: string, ins
       break;
     case 'COPY':
     case 'ADD': {
-      if (flagsOf(instruction).some((f) => f.name === 'from')) break; // from another stage or image
+      const from = flagsOf(instruction).find((f) => f.name === 'from');
+      if (from && (LAMBDA_WEB_ADAPTER.test(from.value) || /\/opt\/extensions\/lambda-adapter/.test(raw))) current.lambdaWebAdapter = true;
+      if (from) break; // from another stage or image
       const words = argumentWords(instruction);
       const destination = words.length >= 2 ? expandEnv(words[words.length - 1], current.stage.environment) : undefined;
       if (destination?.known) current.copies.push({ sources: words.slice(0, -1), destination: path.posix.resolve('/', current.stage.workingDirectory ?? '/', destination.value) });
@@ -171,9 +184,10 @@ function bindMounts(instruction: Instruction, workingDirectory: string): Contain
 }
 
 /** What the final stage runs: its ENTRYPOINT (with the CMD words as arguments in exec form), else its CMD. */
-function finalStageInvocations(reading: Reading, final: Stage): ServerInvocation[] {
+function finalStageInvocations(reading: Reading, final: Stage): { invocations: ServerInvocation[]; commands: DeployCommand[] } {
   const { file, lines } = reading;
   const invocations: ServerInvocation[] = [];
+  const commands: DeployCommand[] = [];
   const context: CommandContext = { environment: final.stage.environment, workingDirectory: final.stage.workingDirectory };
   const where = { path: file.path, lines, source: 'dockerfile', projectDirectory: path.dirname(file.path), image: final.stage.image, pypy: final.stage.pypy };
   const site = (i: Instruction): CommandSite => ({ ...where, ...spanOf(lines, i) });
@@ -182,19 +196,26 @@ function finalStageInvocations(reading: Reading, final: Stage): ServerInvocation
     const cmd = final.cmd && entry.exec ? commandWords(final.cmd) : undefined;
     const entryFound = invocationsFrom(entry.words, context, site(final.entrypoint));
     if (entryFound.invocations.length > 0) {
+      commands.push(...entryFound.commands);
       // `ENTRYPOINT ["gunicorn"]` + `CMD ["app:app"]`: the CMD words are arguments.
       if (cmd && cmd.exec) {
         const combined = invocationsFrom([...entry.words, ...cmd.words], context, site(final.entrypoint));
         invocations.push(...combined.invocations);
       } else invocations.push(...entryFound.invocations);
-    } else if (cmd) {
+    } else if (cmd && final.cmd) {
+      // `ENTRYPOINT ["python"]` + `CMD ["main.py"]`: the entrypoint runs with the CMD words as arguments.
+      commands.push(...invocationsFrom([...entry.words, ...cmd.words], context, site(final.entrypoint)).commands);
       // An entrypoint script that ends in `exec "$@"` runs the CMD.
-      invocations.push(...invocationsFrom(cmd.words, context, site(final.cmd!)).invocations);
-    }
+      const cmdFound = invocationsFrom(cmd.words, context, site(final.cmd));
+      invocations.push(...cmdFound.invocations);
+      commands.push(...cmdFound.commands);
+    } else commands.push(...entryFound.commands);
   } else if (final.cmd) {
-    invocations.push(...invocationsFrom(commandWords(final.cmd).words, context, site(final.cmd)).invocations);
+    const cmdFound = invocationsFrom(commandWords(final.cmd).words, context, site(final.cmd));
+    invocations.push(...cmdFound.invocations);
+    commands.push(...cmdFound.commands);
   }
-  return invocations;
+  return { invocations, commands };
 }
 
 /** The words of a CMD or ENTRYPOINT, and whether it is in exec form. */

@@ -8,7 +8,8 @@
  */
 
 import path from 'node:path';
-import { shellWords, simpleCommands, type Word } from './command.js';
+import { shellWords, type Word } from './command.js';
+import type { ContainerCopy } from './model.js';
 
 /** pip options that take a value, so the value is not read as a package or directory. */
 const PIP_VALUE_OPTIONS = new Set([
@@ -34,7 +35,18 @@ export function manifestsInstalled(command: string | readonly Word[], workingDir
   const words = typeof command === 'string' ? shellWords(command) : command;
   const out: string[] = [];
   let cwd = workingDirectory;
-  for (const simple of simpleCommands(words)) cwd = simpleCommand(simple, cwd, out, depth);
+  let simple: string[] = [];
+  const flush = (): void => {
+    if (simple.length > 0) cwd = simpleCommand(simple, cwd, out, depth);
+    simple = [];
+  };
+  for (const w of words) {
+    if (typeof w === 'string') simple.push(w);
+    else if ('comment' in w) break;
+    else if ('pattern' in w) simple.push(w.pattern);
+    else flush();
+  }
+  flush();
   return out;
 }
 
@@ -106,11 +118,7 @@ function isDirectory(arg: string): boolean {
   return /^(\.{1,2}|\/|\.{1,2}\/|\$\{[A-Za-z_]+\})/.test(arg) && !/\.(whl|tar\.gz|zip)$/.test(arg);
 }
 
-/** A Dockerfile COPY/ADD (or a RUN bind mount): sources relative to the build context, copied to `destination` (absolute). */
-export interface ContainerCopy {
-  sources: string[];
-  destination: string;
-}
+export type { ContainerCopy } from './model.js';
 
 /**
  * The build-context paths a file in the image may have come from, through the copies made so far:

@@ -1,7 +1,7 @@
-/** Server invocations from the words of a command, located in the file they are written in. */
+/** Server invocations (and the other commands) from the words of a command, located in the file they are written in. */
 
-import { scanWords, type CommandContext, type ServerCommand, type Word } from './command.js';
-import type { ServerInvocation } from './model.js';
+import { scanWords, type CommandContext, type OtherCommand, type ServerCommand, type Word } from './command.js';
+import type { DeployCommand, ServerInvocation } from './model.js';
 import { parseCommand } from './options.js';
 import type { LineIndex } from './text.js';
 
@@ -17,16 +17,23 @@ export interface CommandSite {
   pypy?: boolean;
 }
 
-export function invocationsFrom(words: readonly Word[], context: CommandContext, where: CommandSite): { invocations: ServerInvocation[]; context: CommandContext } {
+export function invocationsFrom(words: readonly Word[], context: CommandContext, where: CommandSite): { invocations: ServerInvocation[]; commands: DeployCommand[]; context: CommandContext } {
   const scanned = scanWords(words, context);
   let cursor = where.from;
-  const invocations = scanned.commands.map((command) => {
-    const range = where.lines.find(command.programWord, cursor, where.to);
-    const at = where.lines.text.indexOf(command.programWord, cursor);
-    if (at >= 0 && at < where.to) cursor = at + command.programWord.length;
-    return toInvocation(command, { path: where.path, range }, where);
-  });
-  return { invocations, context: scanned.context };
+  const locate = (word: string): ServerInvocation['location'] => {
+    const range = where.lines.find(word, cursor, where.to);
+    const at = where.lines.text.indexOf(word, cursor);
+    if (at >= 0 && at < where.to) cursor = at + word.length;
+    return { path: where.path, range };
+  };
+  // Located in the order written: servers and other commands interleave.
+  const invocations: ServerInvocation[] = [];
+  const commands: DeployCommand[] = [];
+  for (const command of scanned.sequence) {
+    if ('program' in command) invocations.push(toInvocation(command, locate(command.programWord), where));
+    else commands.push(toCommand(command, locate(command.programWord), where));
+  }
+  return { invocations, commands, context: scanned.context };
 }
 
 function toInvocation(command: ServerCommand, location: ServerInvocation['location'], where: { source: string; projectDirectory?: string; image?: string; pypy?: boolean }): ServerInvocation {
@@ -44,5 +51,14 @@ function toInvocation(command: ServerCommand, location: ServerInvocation['locati
   if (command.workingDirectory) invocation.workingDirectory = command.workingDirectory;
   if (where.projectDirectory) invocation.projectDirectory = where.projectDirectory;
   if (where.image) invocation.image = where.image;
+  if (command.background) invocation.background = true;
   return invocation;
+}
+
+function toCommand(command: OtherCommand, location: DeployCommand['location'], where: { source: string; projectDirectory?: string }): DeployCommand {
+  const out: DeployCommand = { words: command.words, location, source: where.source, environment: command.environment };
+  if (command.workingDirectory) out.workingDirectory = command.workingDirectory;
+  if (where.projectDirectory) out.projectDirectory = where.projectDirectory;
+  if (command.background) out.background = true;
+  return out;
 }

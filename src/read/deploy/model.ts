@@ -6,6 +6,12 @@
 
 import type { SourceRange } from '../../core/diagnostics.js';
 
+/** A Dockerfile COPY/ADD (or a RUN bind mount): sources relative to the build context, copied to `destination` (absolute). */
+export interface ContainerCopy {
+  sources: string[];
+  destination: string;
+}
+
 /** Where something was written: a file and a range in it. */
 export interface SourceLocation {
   path: string;
@@ -47,6 +53,47 @@ export interface ServerInvocation {
   pypy: boolean;
   /** The base image of the Dockerfile stage that runs it, when it comes from a Dockerfile. */
   image?: string;
+  /** Started in the background (`uvicorn ... &`) by a script that goes on to start something else. */
+  background?: boolean;
+}
+
+/**
+ * Any other command a deployment file runs (not a server): `python -m app.worker`, `python main.py`,
+ * `./start.sh`, `bash /entrypoint.sh`, `myapp serve`. The model follows these into the project: a
+ * script they run, a module they run as `__main__`, a console script they name.
+ */
+export interface DeployCommand {
+  /** The words from the program on, wrappers removed (`python3`, `-m`, `model_server`). */
+  words: string[];
+  location: SourceLocation;
+  /** The kind of file it came from, as for invocations. */
+  source: string;
+  workingDirectory?: string;
+  projectDirectory?: string;
+  environment: Record<string, DeployValue>;
+  background?: boolean;
+}
+
+/**
+ * Something in front of the application that keeps connections to it open and reuses them: a
+ * reverse proxy (nginx, Traefik, Envoy, HAProxy, Caddy), a Kubernetes Ingress or LoadBalancer
+ * Service, a cloud load balancer (ALB/ELB in CloudFormation or Terraform), or a platform whose
+ * router does (Cloud Run, App Runner, Heroku, Render).
+ */
+export interface FrontEvidence {
+  /** As a message names it: `nginx`, `a Kubernetes Ingress`, `an AWS load balancer`, `Heroku's router`. */
+  what: string;
+  location: SourceLocation;
+  /**
+   * The deployment files whose servers it is in front of, when that is known (a compose file's
+   * services and the Dockerfiles they build; `path#line` for one line, a Procfile's `web` process);
+   * otherwise every server of the project (an nginx configuration, an Ingress, a load balancer).
+   */
+  fronts?: string[];
+  /** Whether it keeps connections to the app and reuses them; undefined when that is not known (assumed). */
+  pools?: boolean;
+  /** Project paths (files or folders) of its configuration, when known (a compose service's bind-mounted volumes). */
+  configuration?: string[];
 }
 
 export interface InvocationOption {
@@ -71,6 +118,12 @@ export interface DockerStage {
   isFinal: boolean;
   /** The text of the ENTRYPOINT and CMD the stage runs (final stage only). */
   command?: string;
+  /** Files copied from the build context so far (final stage: every copy the image has). */
+  copies?: ContainerCopy[];
+  /** Copies in the AWS Lambda Web Adapter (`/opt/extensions/lambda-adapter`). */
+  lambdaWebAdapter?: boolean;
+  /** Built FROM an AWS Lambda base image, or runs the Lambda runtime interface client. */
+  lambdaImage?: boolean;
 }
 
 /** An nginx directive with its arguments, position and children (for blocks). */
@@ -86,8 +139,12 @@ export interface ServiceEnvironment {
   path: string;
   /** The Dockerfile the service builds (absolute), when it builds one. */
   dockerfile?: string;
+  /** The build context (absolute), when it builds one. */
+  buildContext?: string;
   image?: string;
   environment: Record<string, DeployValue>;
+  /** The compose service's name. */
+  name?: string;
 }
 
 /**
@@ -122,10 +179,16 @@ export interface DependencyManifest {
   ranges: Record<string, SourceRange>;
   /** Dockerfiles (not Lambda images) and compose services that install this manifest. */
   installedBy: SourceLocation[];
+  /** Console scripts it declares (`[project.scripts]`, Poetry scripts, setup.cfg `console_scripts`): name → `module:function` and its line. */
+  scripts?: Record<string, { target: string; line: number }>;
 }
 
 export interface DeploymentModel {
   invocations: ServerInvocation[];
+  /** The other commands deployment files run (scripts, `python -m ...`, console scripts). */
+  commands: DeployCommand[];
+  /** What the deployment files show in front of the application (proxies, load balancers, platforms). */
+  fronts: FrontEvidence[];
   dockerStages: DockerStage[];
   services: ServiceEnvironment[];
   /** Top-level nginx configuration files (not included by another), with includes expanded in place. */

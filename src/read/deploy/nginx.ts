@@ -7,7 +7,7 @@
 
 import path from 'node:path';
 import type { Notice } from '../../core/diagnostics.js';
-import type { NginxDirective } from './model.js';
+import type { FrontEvidence, NginxDirective } from './model.js';
 import { LineIndex } from './text.js';
 
 const MAX_INCLUDE_DEPTH = 16;
@@ -126,21 +126,68 @@ export function looksLikeNginx(text: string): boolean {
   return /^\s*(http|server|upstream|location|events|stream)\b[^;\n]*\{/m.test(text) || /^\s*(proxy_pass|listen|server_name|include)\s[^\n]*;\s*(#.*)?$/m.test(text);
 }
 
+/** Folders whose files nginx's own layout puts one level below its configuration prefix (`/etc/nginx`). */
+const PREFIX_SUBFOLDERS = new Set(['conf.d', 'sites-enabled', 'sites-available', 'snippets', 'http.d', 'vhosts', 'vhosts.d', 'servers', 'includes', 'include', 'stream.d', 'default.d', 'templates', 'modules-enabled', 'sites']);
+
+/** Prefixes of absolute include paths that are nginx's configuration prefix on common systems. */
+const CONFIG_PREFIXES = /^(\/etc\/nginx|\/usr\/local\/nginx\/conf|\/usr\/local\/etc\/nginx|\/opt\/homebrew\/etc\/nginx|\/usr\/local\/openresty\/nginx\/conf|\/opt\/bitnami\/nginx\/conf)\//;
+
+/**
+ * The project directories that may stand for nginx's configuration prefix, seen from a file: its
+ * own directory, the directory above a `conf.d/`, `sites-enabled/`, `snippets/`... it is in, a
+ * directory named `nginx` or holding an `nginx.conf`, up to three levels up.
+ */
+function prefixDirectories(file: string, known: ReadonlySet<string>): string[] {
+  const out: string[] = [path.dirname(file)];
+  let dir = path.dirname(file);
+  for (let level = 0; level < 3 && path.dirname(dir) !== dir; level++) {
+    const name = path.basename(dir).toLowerCase();
+    if (PREFIX_SUBFOLDERS.has(name)) out.push(path.dirname(dir));
+    if (/nginx/.test(name) || known.has(path.join(dir, 'nginx.conf'))) out.push(dir);
+    dir = path.dirname(dir);
+  }
+  return out;
+}
+
 /**
  * The top-level files (those no other file includes), each with its `include`s expanded in place
- * from the files read; an include loop is a notice and is not followed again.
+ * from the files read; an include loop is a notice and is not followed again. An include path is
+ * resolved as nginx does — relative to the configuration prefix, which is the main file's
+ * directory — and also relative to the including file and to the directories that nginx's usual
+ * layout makes the prefix (above `conf.d/`, `sites-enabled/`, `snippets/`; `/etc/nginx/...`
+ * stripped), because a project keeps `/etc/nginx` in a folder of its own. `snippets`: other
+ * files, parsed only when an nginx file includes them (`proxy.conf` with nothing but `proxy_*`
+ * lines does not look like nginx on its own).
  */
-export function expandNginx(files: Map<string, NginxDirective[]>, notices: Notice[]): { path: string; directives: NginxDirective[] }[] {
+export function expandNginx(files: Map<string, NginxDirective[]>, notices: Notice[], snippets: ReadonlyMap<string, string> = new Map()): { path: string; directives: NginxDirective[] }[] {
   const included = new Set<string>();
+  const known = new Set([...files.keys(), ...snippets.keys()]);
+  const directivesOf = (file: string): NginxDirective[] => {
+    let directives = files.get(file);
+    if (!directives) {
+      directives = parseNginx(file, snippets.get(file) ?? '').directives;
+      files.set(file, directives);
+    }
+    return directives;
+  };
   const resolveInclude = (pattern: string, from: string, top: string): string[] => {
+    // As written; then filled in from a template when the container starts (`app.conf.inc` from
+    // `app.conf.inc.template`); then a file of that name kept beside the including one (a folder
+    // mounted or copied into `/etc/nginx/conf.d/`).
+    for (const attempt of [pattern, `${pattern}.template`, path.basename(pattern), `${path.basename(pattern)}.template`]) {
+      const found = resolveOnce(attempt, from, top);
+      if (found.length > 0 || pattern.includes('*')) return found;
+    }
+    return [];
+  };
+  const resolveOnce = (pattern: string, from: string, top: string): string[] => {
     const candidates = new Set<string>();
-    const bases = [path.dirname(from), path.dirname(top)];
-    const rel = pattern.replace(/^\/etc\/nginx\//, '').replace(/^\/usr\/local\/nginx\/conf\//, '');
+    const rel = pattern.replace(CONFIG_PREFIXES, '');
+    const bases = new Set([path.dirname(top), path.dirname(from), ...prefixDirectories(top, known), ...prefixDirectories(from, known)]);
     for (const base of bases) {
       const target = path.isAbsolute(pattern) && rel === pattern ? pattern : path.resolve(base, rel);
       const regex = new RegExp(`^${target.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]*')}$`);
-      for (const file of files.keys()) if (regex.test(file)) candidates.add(file);
-      // Also the last components only: `conf.d/*.conf` against a project's `nginx/conf.d/`.
+      for (const file of known) if (regex.test(file)) candidates.add(file);
     }
     return [...candidates].sort();
   };
@@ -154,7 +201,7 @@ export function expandNginx(files: Map<string, NginxDirective[]>, notices: Notic
             notices.push({ kind: 'unparsable', path: file, line: d.location.range.line, message: `nginx include loop through ${path.basename(target)}; not followed again` });
             continue;
           }
-          out.push(...expand(files.get(target)!, target, top, [...stack, target]));
+          out.push(...expand(directivesOf(target), target, top, [...stack, target]));
         }
         continue;
       }
@@ -164,4 +211,76 @@ export function expandNginx(files: Map<string, NginxDirective[]>, notices: Notic
   };
   const expanded = [...files.entries()].map(([file, directives]) => ({ path: file, directives: expand(directives, file, file, [file]) }));
   return expanded.filter((e) => !included.has(e.path));
+}
+
+/**
+ * nginx proxying HTTP to an application: the first `proxy_pass` of each top-level file, and whether
+ * the file reuses connections to anything (a file none of whose routes pools cannot cause the
+ * keep-alive race).
+ */
+export function nginxFronts(configs: readonly { path: string; directives: NginxDirective[] }[]): FrontEvidence[] {
+  const out: FrontEvidence[] = [];
+  for (const config of configs) {
+    const routes = nginxRoutes([config]);
+    if (routes.length > 0) out.push({ what: 'nginx', location: routes[0].directive.location, pools: routes.some((r) => r.pools) });
+  }
+  return out;
+}
+
+/** A `proxy_pass` of an nginx configuration, and whether nginx keeps connections to it open and reuses them. */
+export interface NginxRoute {
+  directive: NginxDirective;
+  /** The ports it sends to: the address's own, or its upstream's servers'. */
+  ports: string[];
+  /**
+   * Reuses connections: an `upstream` with `keepalive`, HTTP/1.1 and `Connection ""` in effect (not a
+   * WebSocket location, which forwards `Connection: upgrade` or `close`).
+   */
+  pools: boolean;
+}
+
+const ROUTE_CONTEXTS = new Set(['http', 'server', 'location', 'if', 'limit_except']);
+
+/** Every HTTP `proxy_pass` of the configurations, with the directives it inherits (http → server → location). */
+export function nginxRoutes(configs: readonly { path: string; directives: NginxDirective[] }[]): NginxRoute[] {
+  const routes: NginxRoute[] = [];
+  for (const config of configs) {
+    const upstreams = new Map<string, NginxDirective>();
+    const collect = (directives: NginxDirective[]): void => {
+      for (const d of directives) {
+        if (d.name === 'upstream' && d.block && d.args[0]) upstreams.set(d.args[0], d);
+        else if (d.block) collect(d.block);
+      }
+    };
+    collect(config.directives);
+    const visit = (directives: NginxDirective[], inherited: { version?: string; headers: NginxDirective[] }): void => {
+      const own = directives.filter((d) => d.name === 'proxy_set_header');
+      const here = {
+        version: [...directives].reverse().find((d) => d.name === 'proxy_http_version')?.args[0] ?? inherited.version,
+        headers: own.length > 0 ? own : inherited.headers,
+      };
+      for (const d of directives) {
+        if (d.name === 'proxy_pass' && /^https?:\/\//i.test(d.args[0] ?? '')) routes.push(route(d, here, upstreams));
+        else if (d.block && ROUTE_CONTEXTS.has(d.name)) visit(d.block, here);
+      }
+    };
+    visit(config.directives, { headers: [] });
+  }
+  return routes;
+}
+
+function route(d: NginxDirective, here: { version?: string; headers: NginxDirective[] }, upstreams: Map<string, NginxDirective>): NginxRoute {
+  const hostPort = /^[a-z]+:\/\/([^/]+)/i.exec(d.args[0])![1];
+  const host = hostPort.replace(/:\d+$/, '');
+  const upstream = upstreams.get(hostPort) ?? upstreams.get(host);
+  const portOf = (address: string): string | undefined => /:(\d+)$/.exec(address.replace(/^[a-z]+:\/\//i, ''))?.[1];
+  const ports = upstream
+    ? (upstream.block ?? []).filter((s) => s.name === 'server' && s.args[0]).map((s) => portOf(s.args[0])).filter((p): p is string => p !== undefined)
+    : [portOf(hostPort)].filter((p): p is string => p !== undefined);
+  const header = (name: string): string | undefined => [...here.headers].reverse().find((h) => h.args[0]?.toLowerCase() === name)?.args[1];
+  const connection = header('connection');
+  const websocket = /\$http_upgrade/.test(header('upgrade') ?? '');
+  // A WebSocket location forwards `Connection: upgrade` (or `close` for plain requests): nothing is reused.
+  const pools = here.version === '1.1' && !websocket && upstream !== undefined && (upstream.block ?? []).some((s) => s.name === 'keepalive') && connection !== undefined && (connection === '' || connection.includes('$'));
+  return { directive: d, ports, pools };
 }

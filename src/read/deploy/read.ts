@@ -17,12 +17,14 @@ import { locateDependencies, readManifest } from './dependency-manifests.js';
 import { readDockerfile, type DockerfileInstall, type ReadStage } from './dockerfile.js';
 import type { ManifestInstall } from './compose.js';
 import { readJsonSettings } from './json-settings.js';
-import type { DeploymentModel, NginxDirective, ServerInvocation, SourceLocation } from './model.js';
-import { expandNginx, looksLikeNginx, parseNginx } from './nginx.js';
+import type { DeployCommand, DeploymentModel, NginxDirective, ServerInvocation, SourceLocation } from './model.js';
+import { textFronts } from './fronts.js';
+import { expandNginx, looksLikeNginx, nginxFronts, parseNginx } from './nginx.js';
 import { readProcfile } from './procfile.js';
 import { readScript } from './shell-scripts.js';
 import type { DeploymentSource } from './source.js';
 import { readUnitFile } from './unit-files.js';
+import { chartTemplateCommands } from './kubernetes.js';
 import { isChartTemplate, namedAsDeployment, readYaml } from './yaml.js';
 import type { ReadService } from './yaml-nodes.js';
 
@@ -34,6 +36,8 @@ interface Collected {
   model: DeploymentModel;
   notices: Notice[];
   nginxFiles: Map<string, NginxDirective[]>;
+  /** `.conf` files that do not look like nginx on their own: read as nginx only if an nginx file includes them (a snippet of `proxy_*` lines). */
+  nginxSnippets: Map<string, string>;
   dockerfileInvocations: Map<string, ServerInvocation[]>;
   /** The final stage of each Dockerfile. */
   dockerfileStage: Map<string, ReadStage>;
@@ -53,9 +57,10 @@ interface Layout {
 /** `root`: the project root, which folder names (`k8s/`, `deploy/`) are read below; by default the files' common directory. */
 export function readDeployment(files: readonly DeploymentSource[], root = commonDirectory(files.map((f) => f.path))): { model: DeploymentModel; notices: Notice[] } {
   const found: Collected = {
-    model: { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] },
+    model: { invocations: [], commands: [], fronts: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] },
     notices: [],
     nginxFiles: new Map(),
+    nginxSnippets: new Map(),
     dockerfileInvocations: new Map(),
     dockerfileStage: new Map(),
     dockerfileInstalls: new Map(),
@@ -73,21 +78,31 @@ export function readDeployment(files: readonly DeploymentSource[], root = common
   }
   const { model, notices } = found;
   applyComposeServices(found);
+  // A proxy in a compose file is in front of the services of that file, and of the Dockerfiles they build.
+  for (const front of model.fronts) {
+    if (!front.fronts || !found.composeServices.some((s) => s.path === front.location.path)) continue;
+    front.fronts.push(...found.composeServices.filter((s) => s.path === front.location.path && s.dockerfile).map((s) => s.dockerfile!));
+  }
   resolveComposeBuilds(model.invocations, found.dockerfileStage);
   locateDependencies(model.dependencies, new Map(files.map((f) => [f.path, f.text])), found.manifestTables);
   linkInstallers(found, root);
-  model.nginx = expandNginx(found.nginxFiles, notices);
+  model.nginx = expandNginx(found.nginxFiles, notices, found.nginxSnippets);
+  model.fronts.push(...nginxFronts(model.nginx));
   return { model, notices };
 }
 
 /** One file, by its kind, into what has been found. */
 function readFile(file: DeploymentSource, found: Collected, layout: Layout): void {
   const { model, notices } = found;
+  const chartTemplate = isChartTemplate(file.path, layout.chartRoots);
+  const chartValues = layout.chartRoots.has(path.dirname(file.path)) && /^values.*\.ya?ml$/i.test(path.basename(file.path));
+  model.fronts.push(...textFronts(file, { chartTemplate, chartValues }));
   switch (file.kind) {
     case 'dockerfile': {
-      const { invocations, stages, installs } = readDockerfile(file);
+      const { invocations, commands, stages, installs } = readDockerfile(file);
       found.dockerfileInstalls.set(file.path, installs);
       model.invocations.push(...invocations);
+      model.commands.push(...commands);
       model.dockerStages.push(...stages);
       found.dockerfileInvocations.set(file.path, invocations);
       const final = stages.find((s) => s.isFinal);
@@ -103,26 +118,34 @@ function readFile(file: DeploymentSource, found: Collected, layout: Layout): voi
     case 'compose':
     case 'yaml': {
       // Helm chart templates are Go templates: YAML only once Helm renders them.
-      if (isChartTemplate(file.path, layout.chartRoots)) break;
+      if (chartTemplate) {
+        addCommands(model, chartTemplateCommands(file));
+        break;
+      }
       const out = readYaml(file, notices, namedAsDeployment(file, layout.root, layout.chartRoots));
       model.lambdaDescriptors.push(...out.lambdas);
       model.invocations.push(...out.invocations);
+      model.commands.push(...out.commands);
+      model.fronts.push(...out.fronts);
       found.composeServices.push(...out.services);
       found.composeInstalls.push(...out.installs);
       break;
     }
     case 'procfile':
-      model.invocations.push(...readProcfile(file));
+      addCommands(model, readProcfile(file));
       break;
     case 'shell':
     case 'makefile':
-      model.invocations.push(...readScript(file));
+      addCommands(model, readScript(file));
       break;
     case 'ini':
     case 'conf':
     case 'systemd':
       if (file.kind !== 'systemd' && looksLikeNginx(file.text) && !/^\s*\[program:/m.test(file.text)) readNginxFile(file, found);
-      else model.invocations.push(...readUnitFile(file));
+      else {
+        if (file.kind === 'conf' && !/^\s*\[/m.test(file.text)) found.nginxSnippets.set(file.path, file.text);
+        addCommands(model, readUnitFile(file));
+      }
       break;
     case 'requirements':
     case 'pyproject':
@@ -138,6 +161,11 @@ function readFile(file: DeploymentSource, found: Collected, layout: Layout): voi
   }
 }
 
+function addCommands(model: DeploymentModel, read: { invocations: ServerInvocation[]; commands: DeployCommand[] }): void {
+  model.invocations.push(...read.invocations);
+  model.commands.push(...read.commands);
+}
+
 /** An nginx file: its directives, kept for include expansion once every file is read. */
 function readNginxFile(file: DeploymentSource, found: Collected): void {
   const parsed = parseNginx(file.path, file.text);
@@ -148,7 +176,7 @@ function readNginxFile(file: DeploymentSource, found: Collected): void {
 /** Compose services that build a Dockerfile give its CMD their environment (unless they set their own command). */
 function applyComposeServices(found: Collected): void {
   for (const service of found.composeServices) {
-    found.model.services.push({ path: service.path, dockerfile: service.dockerfile, image: service.image, environment: service.environment });
+    found.model.services.push({ path: service.path, dockerfile: service.dockerfile, buildContext: service.buildContext, image: service.image, environment: service.environment, name: service.name });
     if (!service.dockerfile) continue;
     if (!service.hasCommand) {
       for (const invocation of found.dockerfileInvocations.get(service.dockerfile) ?? []) {

@@ -2,13 +2,14 @@
 
 import { shellWords, type CommandContext } from './command.js';
 import { invocationsFrom } from './invocations.js';
-import type { ServerInvocation } from './model.js';
+import type { DeployCommand, ServerInvocation } from './model.js';
 import type { DeploymentSource } from './source.js';
 import { LineIndex } from './text.js';
 
-export function readScript(file: DeploymentSource): ServerInvocation[] {
+export function readScript(file: DeploymentSource): { invocations: ServerInvocation[]; commands: DeployCommand[] } {
   const lines = new LineIndex(file.text);
   const out: ServerInvocation[] = [];
+  const commands: DeployCommand[] = [];
   const makefile = file.kind === 'makefile';
   let context: CommandContext = { environment: {} };
   const physical = file.text.split('\n');
@@ -29,7 +30,8 @@ export function readScript(file: DeploymentSource): ServerInvocation[] {
     if (/^\s*(#|$)/.test(logical)) continue;
     const found = invocationsFrom(shellWords(logical), context, { path: file.path, lines, from: start, to: offset, source: file.kind });
     out.push(...found.invocations);
+    commands.push(...found.commands);
     if (!makefile) context = found.context;
   }
-  return out;
+  return { invocations: out, commands };
 }

@@ -2,7 +2,7 @@
 
 import { shellWords } from './command.js';
 import { invocationsFrom } from './invocations.js';
-import { known, type DeployValue, type ServerInvocation } from './model.js';
+import { known, type DeployCommand, type DeployValue, type ServerInvocation } from './model.js';
 import type { DeploymentSource } from './source.js';
 import { LineIndex } from './text.js';
 
@@ -12,16 +12,19 @@ interface Section {
   environment: Record<string, DeployValue>;
 }
 
-export function readUnitFile(file: DeploymentSource): ServerInvocation[] {
+export function readUnitFile(file: DeploymentSource): { invocations: ServerInvocation[]; commands: DeployCommand[] } {
   const lines = new LineIndex(file.text);
   const out: ServerInvocation[] = [];
+  const commands: DeployCommand[] = [];
   for (const s of sectionsOf(file.text)) {
     if (!s.command) continue;
     // supervisord expands %(ENV_X)s; systemd ${X}: both unknown statically.
     const text = s.command.text.replace(/%\(([^)]+)\)s/g, '${$1}');
-    out.push(...invocationsFrom(shellWords(text), { environment: s.environment, workingDirectory: s.directory }, { path: file.path, lines, from: s.command.from, to: s.command.to, source: file.kind === 'systemd' ? 'systemd' : 'supervisord' }).invocations);
+    const found = invocationsFrom(shellWords(text), { environment: s.environment, workingDirectory: s.directory }, { path: file.path, lines, from: s.command.from, to: s.command.to, source: file.kind === 'systemd' ? 'systemd' : 'supervisord' });
+    out.push(...found.invocations);
+    commands.push(...found.commands);
   }
-  return out;
+  return { invocations: out, commands };
 }
 
 /** The `[section]`s of the file (and what comes before the first), with the keys that run a server. */

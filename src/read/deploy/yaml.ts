@@ -8,18 +8,20 @@ import path from 'node:path';
 import { isMap, LineCounter, parseAllDocuments, type Node as YamlNode, type YAMLMap } from 'yaml';
 import type { Notice } from '../../core/diagnostics.js';
 import { isComposeServices, readComposeServices, type ManifestInstall } from './compose.js';
-import { readKubernetesContainers } from './kubernetes.js';
+import { kubernetesFront, readKubernetesContainers } from './kubernetes.js';
 import { lambdaDescriptors } from './lambda-descriptors.js';
-import type { LambdaDescriptor, ServerInvocation } from './model.js';
+import type { DeployCommand, FrontEvidence, LambdaDescriptor, ServerInvocation } from './model.js';
 import type { DeploymentSource } from './source.js';
 import { LineIndex } from './text.js';
 import type { ReadService } from './yaml-nodes.js';
 
 export interface YamlRead {
   invocations: ServerInvocation[];
+  commands: DeployCommand[];
   services: ReadService[];
   lambdas: LambdaDescriptor[];
   installs: ManifestInstall[];
+  fronts: FrontEvidence[];
 }
 
 /**
@@ -30,7 +32,7 @@ const TEMPLATE_SYNTAX = /^\s*(-\s+)?\{[{%]|:\s+\{[{%]/m;
 
 /** `reportUnparsable`: a document that does not parse is a notice (unless the file is a template). */
 export function readYaml(file: DeploymentSource, notices: Notice[], reportUnparsable: boolean): YamlRead {
-  const read: YamlRead = { invocations: [], services: [], lambdas: [], installs: [] };
+  const read: YamlRead = { invocations: [], commands: [], services: [], lambdas: [], installs: [], fronts: [] };
   const lineCounter = new LineCounter();
   const lines = new LineIndex(file.text);
   const parsed = parseAllDocuments(file.text, { lineCounter, strict: false, uniqueKeys: false, prettyErrors: false });
@@ -57,13 +59,18 @@ export function readYaml(file: DeploymentSource, notices: Notice[], reportUnpars
       if (!isMap(servicesNode)) continue;
       const compose = readComposeServices(file, lines, servicesNode);
       read.invocations.push(...compose.invocations);
+      read.commands.push(...compose.commands);
       read.services.push(...compose.services);
       read.installs.push(...compose.installs);
+      read.fronts.push(...compose.fronts);
       continue;
     }
     const kubernetes = readKubernetesContainers(file, lines, top);
     read.invocations.push(...kubernetes.invocations);
+    read.commands.push(...kubernetes.commands);
     read.services.push(...kubernetes.services);
+    const front = kubernetesFront(file, lines, top);
+    if (front) read.fronts.push(front);
   }
   return read;
 }

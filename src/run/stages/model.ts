@@ -22,7 +22,7 @@ export interface DeploymentRead {
   readonly suppressions: ReadonlyMap<string, SuppressionFact[]>;
 }
 
-const NO_DEPLOYMENT: DeploymentModel = { invocations: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] };
+const NO_DEPLOYMENT: DeploymentModel = { invocations: [], commands: [], fronts: [], dockerStages: [], services: [], nginx: [], dependencies: [], lambdaDescriptors: [], chaliceApps: [] };
 
 export async function readDeploymentModel(sources: readonly DeploymentSource[], root: string, targets: ReadonlySet<string>): Promise<DeploymentRead> {
   const suppressions = new Map<string, SuppressionFact[]>();
