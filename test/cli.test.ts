@@ -278,3 +278,15 @@ describe('generated files', () => {
     }
   });
 });
+
+describe('execution context from the paths named on the command line', () => {
+  const ROUTE = 'import time\nfrom fastapi import FastAPI\n\napp = FastAPI()\n\n\n@app.get("/")\nasync def index():\n    time.sleep(1)\n';
+  it('a folder named examples/ decides unless the user names a directory inside it', async () => {
+    const dir = tempProject({ 'examples/shop/app.py': ROUTE, 'pyproject.toml': '[project]\nname = "x"\n' });
+    const codes = async (args: string[]) => (JSON.parse((await cli(['check', ...args, '--format', 'json', '--no-cache'], dir)).stdout) as { path: string; code: string; context?: string }[]).map((d) => `${d.path}:${d.code}:${d.context}`);
+    expect(await codes(['.'])).toEqual([]);
+    expect(await codes(['examples/shop/app.py'])).toEqual([]);
+    expect(await codes(['examples/shop'])).toEqual(['examples/shop/app.py:PP101:server']);
+    expect(await codes(['examples'])).toEqual(['examples/shop/app.py:PP101:server']);
+  });
+});

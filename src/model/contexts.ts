@@ -102,7 +102,9 @@ const SCRIPT_DIRS = new Set(['scripts', 'bin', 'tools']);
 
 /** The context a module's place gives it (`tests/`, `examples/`, `scripts/`), with the reason. */
 export function pathContext(project: Project, module: ModuleFacts): { context: ExecutionContext; reason: string } | undefined {
-  const rel = path.relative(project.root, module.path);
+  // Folders above a directory the user named do not decide: `check examples/demo` checks a service.
+  const base = project.namedDirectories.filter((d) => module.path.startsWith(d + path.sep)).sort((a, b) => b.length - a.length)[0] ?? project.root;
+  const rel = path.relative(base, module.path);
   const parts = (rel.startsWith('..') || path.isAbsolute(rel) ? path.basename(module.path) : rel).split(path.sep);
   const file = parts[parts.length - 1];
   const dirs = parts.slice(0, -1);
@@ -115,7 +117,7 @@ export function pathContext(project: Project, module: ModuleFacts): { context: E
   for (let i = 0; i < dirs.length; i++) {
     if (!SCRIPT_DIRS.has(dirs[i].toLowerCase())) continue;
     // `tools/` is also a common package name (an agent's tools): only a folder of scripts counts.
-    if (dirs[i].toLowerCase() === 'tools' && project.moduleAt(path.join(project.root, ...dirs.slice(0, i + 1), '__init__.py'))) continue;
+    if (dirs[i].toLowerCase() === 'tools' && project.moduleAt(path.join(base, ...dirs.slice(0, i + 1), '__init__.py'))) continue;
     return { context: 'script', reason: `the file is under \`${dirs[i]}/\`` };
   }
   return undefined;

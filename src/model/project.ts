@@ -85,6 +85,8 @@ export class Project {
      */
     importRoots: readonly string[] = [],
     displayPath?: (file: string) => string,
+    /** Directories named on the command line: where a file's place (`examples/`, `tests/`) is read from. */
+    readonly namedDirectories: readonly string[] = [],
   ) {
     this.modules = modules;
     this.deploymentFiles = deploymentFiles;

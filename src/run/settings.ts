@@ -26,6 +26,11 @@ export interface RunSettings {
   /** The configuration sets `src`: its entries are then the only import roots. */
   readonly srcConfigured: boolean;
   readonly inputs: RunInputs;
+  /**
+   * Directories named on the command line: `tests/`, `examples/`, `scripts/` above them do not
+   * decide a file's execution context (`check examples/demo` checks the demo as a service).
+   */
+  readonly namedDirectories: readonly string[];
 }
 
 export function settle(options: CheckOptions): RunSettings {
@@ -43,6 +48,7 @@ export function settle(options: CheckOptions): RunSettings {
     sourceRoots: config.src.map((s) => path.resolve(srcConfigured ? config.root : root, s)),
     srcConfigured,
     inputs: Object.freeze({ ...options.inputs }),
+    namedDirectories: options.paths.map((p) => path.resolve(options.cwd, p)).filter(isDirectory),
   };
 }
 
@@ -136,4 +142,12 @@ function commonAncestor(paths: string[]): string {
 export function isInside(dir: string, target: string): boolean {
   const rel = path.relative(dir, target);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
 }

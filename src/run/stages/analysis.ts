@@ -58,6 +58,7 @@ function runKey({ settings, discovered, files }: AnalysisInput): string {
     inputsKey(settings.inputs),
     // Messages name other files relative to the current directory.
     settings.cwd,
+    settings.namedDirectories.join('\n'),
   );
 }
 

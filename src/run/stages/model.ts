@@ -51,6 +51,7 @@ export function buildProject(modules: readonly ModuleFacts[], discovered: Discov
     lambdaDirectories(model),
     // Messages name other files as the findings' own paths are printed.
     (file) => displayPath(file, settings.cwd),
+    settings.namedDirectories,
   );
 }
 
