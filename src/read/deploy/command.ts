@@ -139,7 +139,7 @@ function other(found: Found, command: OtherCommand): void {
 
 /** One simple command: finds a server in it, or updates the context (`cd`, `export`). */
 function simpleCommand(input: string[], context: CommandContext, found: Found, depth: number): CommandContext {
-  let words = [...input];
+  const words = [...input];
   const environment = { ...context.environment };
   const local: Record<string, DeployValue> = {};
   // X=1 Y=2 cmd
@@ -148,6 +148,16 @@ function simpleCommand(input: string[], context: CommandContext, found: Found, d
     local[name] = known(rest.join('='));
   }
   if (words.length === 0) return { environment: { ...environment, ...local }, workingDirectory: context.workingDirectory };
+  const changed = contextChange(words, context, environment);
+  if (changed) return changed;
+  const state: Unwrapping = { env: { ...environment, ...local }, workingDirectory: context.workingDirectory, pypy: false, found, depth };
+  let rest: string[] | undefined = words;
+  for (let guard = 0; guard < 16 && rest && rest.length > 0; guard++) rest = unwrapOnce(rest, state);
+  return { environment, workingDirectory: context.workingDirectory };
+}
+
+/** `cd dir` and `export X=1`: the context after them (`environment` is the command's copy), or undefined for any other command. */
+function contextChange(words: string[], context: CommandContext, environment: Record<string, DeployValue>): CommandContext | undefined {
   if (words[0] === 'cd' && words.length >= 2) {
     const dir = words[1];
     const next = context.workingDirectory && !path.posix.isAbsolute(dir) ? path.posix.join(context.workingDirectory, dir) : dir;
@@ -160,71 +170,98 @@ function simpleCommand(input: string[], context: CommandContext, found: Found, d
     }
     return { environment, workingDirectory: context.workingDirectory };
   }
-  const env = { ...environment, ...local };
-  let pypy = false;
-  for (let guard = 0; guard < 16 && words.length > 0; guard++) {
-    const head = path.posix.basename(words[0]);
-    const server = SERVERS[head];
-    if (server) {
-      const command: ServerCommand = { program: server, args: words.slice(1), programWord: words[0], environment: env, workingDirectory: context.workingDirectory, pypy };
-      found.commands.push(command);
-      found.sequence.push(command);
-      return { environment, workingDirectory: context.workingDirectory };
-    }
-    if (head in PREFIX_WRAPPERS) {
-      words = words.slice(1 + PREFIX_WRAPPERS[head]);
-      if (head === 'newrelic-admin' && words[0] === 'run-program') words = words.slice(1);
-      while (words[0]?.startsWith('-')) words = words.slice(words[0] === '--' ? 1 : 1);
-      continue;
-    }
-    if (head === 'env') {
-      words = words.slice(1);
-      while (words.length > 0 && (words[0].startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]))) {
-        const eq = words[0].indexOf('=');
-        if (!words[0].startsWith('-') && eq > 0) env[words[0].slice(0, eq)] = known(words[0].slice(eq + 1));
-        words = words.slice(1);
-      }
-      continue;
-    }
-    if (RUNNERS.has(head)) {
-      const run = words.indexOf('run');
-      if (run < 0) return { environment, workingDirectory: context.workingDirectory };
-      words = words.slice(run + 1);
-      while (words.length > 0 && words[0].startsWith('-')) {
-        const option = words[0];
-        words = words.slice(RUNNER_VALUE_OPTIONS.has(option) && !option.includes('=') ? 2 : 1);
-      }
-      continue;
-    }
-    if (/^(python|pypy)(\d+(\.\d+)*)?$/.test(head)) {
-      pypy ||= head.startsWith('pypy');
-      const m = words.indexOf('-m');
-      if (m < 0 || m + 1 >= words.length || !SERVERS[words[m + 1]]) {
-        // `python main.py`, `python -m app.worker`: the model follows it into the project.
-        other(found, { words, programWord: words[0], environment: env, workingDirectory: context.workingDirectory });
-        return { environment, workingDirectory: context.workingDirectory };
-      }
-      words = [words[m + 1], ...words.slice(m + 2)];
-      continue;
-    }
-    if (SHELLS.has(head)) {
-      const c = words.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w));
-      if (c >= 0 && c + 1 < words.length) {
-        if (depth < 4) {
-          const inner = scanWords(shellWords(words[c + 1]), { environment: env, workingDirectory: context.workingDirectory }, depth + 1);
-          found.commands.push(...inner.commands);
-          found.others.push(...inner.others);
-          found.sequence.push(...inner.sequence);
-        }
-      } else if (words.length > 1) {
-        // `bash scripts/start.sh`: the script is what runs.
-        other(found, { words, programWord: words[0], environment: env, workingDirectory: context.workingDirectory });
-      }
-      return { environment, workingDirectory: context.workingDirectory };
-    }
-    if (head === 'source' || head === '.') return { environment, workingDirectory: context.workingDirectory };
-    other(found, { words, programWord: words[0], environment: env, workingDirectory: context.workingDirectory });
-    break;
+  return undefined;
+}
+
+/** What holds while the wrappers of one simple command are taken off. */
+interface Unwrapping {
+  /** The command's environment (`X=1 cmd`, `env X=1 cmd`). */
+  env: Record<string, DeployValue>;
+  workingDirectory?: string;
+  /** Run by PyPy (`pypy -m gunicorn`). */
+  pypy: boolean;
+  found: Found;
+  depth: number;
+}
+
+/**
+ * Takes one wrapper off a command: the words left to look at, or undefined when the command is
+ * settled (a server or another command recorded in `found`, or nothing to follow).
+ */
+function unwrapOnce(words: string[], s: Unwrapping): string[] | undefined {
+  const head = path.posix.basename(words[0]);
+  const server = SERVERS[head];
+  if (server) {
+    const command: ServerCommand = { program: server, args: words.slice(1), programWord: words[0], environment: s.env, workingDirectory: s.workingDirectory, pypy: s.pypy };
+    s.found.commands.push(command);
+    s.found.sequence.push(command);
+    return undefined;
   }
-  return { environment, workingDirectory: context.workingDirectory };
+  if (head in PREFIX_WRAPPERS) return afterPrefixWrapper(words, head);
+  if (head === 'env') return afterEnv(words, s.env);
+  if (RUNNERS.has(head)) return afterRunner(words);
+  if (/^(python|pypy)(\d+(\.\d+)*)?$/.test(head)) {
+    s.pypy ||= head.startsWith('pypy');
+    const m = words.indexOf('-m');
+    if (m < 0 || m + 1 >= words.length || !SERVERS[words[m + 1]]) {
+      // `python main.py`, `python -m app.worker`: the model follows it into the project.
+      other(s.found, { words, programWord: words[0], environment: s.env, workingDirectory: s.workingDirectory });
+      return undefined;
+    }
+    return [words[m + 1], ...words.slice(m + 2)];
+  }
+  if (SHELLS.has(head)) {
+    shellCommand(words, s);
+    return undefined;
+  }
+  if (head === 'source' || head === '.') return undefined;
+  other(s.found, { words, programWord: words[0], environment: s.env, workingDirectory: s.workingDirectory });
+  return undefined;
+}
+
+/** `exec cmd`, `gosu user cmd`, `newrelic-admin run-program cmd`, `tini -- cmd` → `cmd`. */
+function afterPrefixWrapper(input: string[], head: string): string[] {
+  let words = input.slice(1 + PREFIX_WRAPPERS[head]);
+  if (head === 'newrelic-admin' && words[0] === 'run-program') words = words.slice(1);
+  while (words[0]?.startsWith('-')) words = words.slice(words[0] === '--' ? 1 : 1);
+  return words;
+}
+
+/** `env -i X=1 cmd` → `cmd`, with `X` set in the command's environment. */
+function afterEnv(input: string[], env: Record<string, DeployValue>): string[] {
+  let words = input.slice(1);
+  while (words.length > 0 && (words[0].startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0]))) {
+    const eq = words[0].indexOf('=');
+    if (!words[0].startsWith('-') && eq > 0) env[words[0].slice(0, eq)] = known(words[0].slice(eq + 1));
+    words = words.slice(1);
+  }
+  return words;
+}
+
+/** `poetry run --with x cmd` → `cmd`; undefined when the runner does not run a command. */
+function afterRunner(input: string[]): string[] | undefined {
+  const run = input.indexOf('run');
+  if (run < 0) return undefined;
+  let words = input.slice(run + 1);
+  while (words.length > 0 && words[0].startsWith('-')) {
+    const option = words[0];
+    words = words.slice(RUNNER_VALUE_OPTIONS.has(option) && !option.includes('=') ? 2 : 1);
+  }
+  return words;
+}
+
+/** `sh -c "..."` (scanned as shell text) or `bash scripts/start.sh` (the script is what runs). */
+function shellCommand(words: string[], s: Unwrapping): void {
+  const c = words.findIndex((w) => /^-[a-z]*c[a-z]*$/.test(w));
+  if (c >= 0 && c + 1 < words.length) {
+    if (s.depth < 4) {
+      const inner = scanWords(shellWords(words[c + 1]), { environment: s.env, workingDirectory: s.workingDirectory }, s.depth + 1);
+      s.found.commands.push(...inner.commands);
+      s.found.others.push(...inner.others);
+      s.found.sequence.push(...inner.sequence);
+    }
+  } else if (words.length > 1) {
+    // `bash scripts/start.sh`: the script is what runs.
+    other(s.found, { words, programWord: words[0], environment: s.env, workingDirectory: s.workingDirectory });
+  }
 }
