@@ -6,6 +6,7 @@ import type { Rule, RuleContext } from './rule.js';
 import { blockingEntry } from '../model/blocking-calls.js';
 import { cacheDecorator } from '../model/caching.js';
 import { clientConstructor, type ClientFamily } from '../model/clients.js';
+import { callerValues, configuredWith, passes } from '../model/request-values.js';
 
 /**
  * PP102 http-client-per-request: a client that owns a connection pool (HTTP, Redis, AWS SDK, LLM
@@ -42,9 +43,10 @@ function within(module: ModuleFacts, scope: number, owner: number): boolean {
   return false;
 }
 
-/** Kept on the app or in a global (lazily): not per request. */
+/** Kept on the app or in a global (lazily, or in a memoisation guard): not per request. */
 function cached(call: CallFact, module: ModuleFacts): boolean {
   if (call.assignedTo && /(^|\.)state\./.test(call.assignedTo)) return true;
+  if (call.onceGuard !== undefined) return true;
   return call.conditional && (module.scopes[call.scope].globals?.length ?? 0) > 0;
 }
 
@@ -52,15 +54,20 @@ function pp101Reports(project: Project, module: ModuleFacts, call: CallFact, nam
   return module.scopes[call.scope].loopFunction >= 0 && !call.awaited && blockingEntry(name) !== undefined;
 }
 
-/** A project function that builds and returns a new client on every call. */
-function helperClient(project: Project, name: string): { call: CallFact; module: ModuleFacts; what: string } | undefined {
+/**
+ * A project function that builds and returns a new client on every call — unless the handler's
+ * call `site` passes it request values (`values`) that configure that client (credentials, region).
+ */
+function helperClient(project: Project, name: string, site: CallFact, values: ReadonlySet<string>): { call: CallFact; module: ModuleFacts; what: string } | undefined {
   const def = project.definition(name);
   if (!def || def.scope.kind !== 'function') return undefined;
   if (def.scope.decorators.some((d) => isCachedFactory(project.canonical(d.name)))) return undefined;
   for (const call of def.module.calls) {
     if (!within(def.module, call.scope, def.scopeIndex) || cached(call, def.module)) continue;
     const what = clientBuilt(project.canonical(call.callee));
-    if (what) return { call, module: def.module, what };
+    if (!what) continue;
+    if (passes(site, values) && configuredWith(call, callerValues(def.module, def.scopeIndex))) return undefined;
+    return { call, module: def.module, what };
   }
   return undefined;
 }
@@ -103,7 +110,8 @@ async def weather(city: str, request: Request):
     return (await request.app.state.http.get(f"https://api.example.com/{city}")).json()`,
     notFlagged: [
       'clients created at module level, in a `lifespan`/startup handler, or stored on `app.state`;',
-      'the lazy-global pattern (`global _client` / `if _client is None: ...`) and `@functools.cache`d factories;',
+      'the lazy-global pattern (`global _client` / `if _client is None: ...`), other memoisation guards (`if cls._client is None:` that sets it) and `@functools.cache`d factories — also through a helper;',
+      'clients configured with values from the request (credentials, token, region, base URL or headers taken from the handler\'s parameters, or from locals computed from them by a call): they cannot be shared between requests — also when a helper builds the client from the values the handler passes it;',
       'calls PP101 reports (e.g. `requests.get` inside `async def`): one finding per call;',
       'Lambda handlers (PP401 covers them) and functions that are not route handlers or dependencies.',
     ],
@@ -117,6 +125,7 @@ async def weather(city: str, request: Request):
       const { module, scopeIndex } = handler;
       const role = handler.kind === 'route' ? 'route handler' : 'FastAPI dependency';
       const where = `the ${role} \`${module.scopes[scopeIndex].name}\``;
+      const values = callerValues(module, scopeIndex);
       for (const call of module.calls) {
         if (!within(module, call.scope, scopeIndex) || cached(call, module)) continue;
         const key = `${module.path}:${call.range.line}:${call.range.column}:${call.callee}`;
@@ -124,6 +133,8 @@ async def weather(city: str, request: Request):
         const name = project.canonical(call.callee);
         if (!name || pp101Reports(project, module, call, name)) continue;
         const what = clientBuilt(name);
+        // Configured with the request's own credentials, region or URL: it cannot be shared.
+        if (what && configuredWith(call, values)) continue;
         if (what) {
           done.add(key);
           context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` builds ${what} in ${where}: a new connection pool (TCP and TLS set-up) on every request. Create it once (module level, \`lifespan\` + \`app.state\`) and reuse it.` });
@@ -134,7 +145,7 @@ async def weather(city: str, request: Request):
           context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` in ${where} opens a new connection for this one request. Use a shared \`${name.startsWith('requests') ? 'requests.Session()' : 'httpx.Client()'}\` created once and reused.` });
           continue;
         }
-        const helper = project.definition(name) ? helperClient(project, name) : undefined;
+        const helper = project.definition(name) ? helperClient(project, name, call, values) : undefined;
         // On the loop, a helper whose client constructor blocks (boto3) is PP101's finding (through project functions).
         const blocking = helper && module.scopes[call.scope].loopFunction >= 0 && !call.awaited && blockingEntry(project.canonical(helper.call.callee) ?? '') !== undefined;
         if (helper && !blocking) {
