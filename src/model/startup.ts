@@ -172,7 +172,7 @@ export function startupCalls(project: Project, path: StartupPath): StartupCall[]
         if (!runsIn(node.module, call.scope, node.scopeIndex)) continue;
         out.push({ module: node.module, call, owner: node });
         if (depth >= MAX_FRAMES) continue;
-        for (const t of targets(call)) {
+        for (const t of [...targets(call), ...registeredHooks(project, node.module, call, resolve)]) {
           if (level.has(t.key)) continue;
           level.set(t.key, depth + 1);
           next.push(t);
