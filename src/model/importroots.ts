@@ -24,6 +24,7 @@
  */
 
 import path from 'node:path';
+import { isInside } from '../core/paths.js';
 import type { ImportFact } from '../read/python/facts.js';
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -182,9 +183,4 @@ export class ImportRoots {
       else entry.children.add(below[1]);
     }
   }
-}
-
-function isInside(dir: string, target: string): boolean {
-  const rel = path.relative(dir, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

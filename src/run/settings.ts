@@ -9,6 +9,7 @@ import { defaultConfig, findConfigFile, loadConfig, type Config, type FailOn } f
 import { findWorkTree } from '../read/discover.js';
 import { checksCode, type AnyRule, type RunInputs } from '../rules/rule.js';
 import type { CheckOptions } from './check-types.js';
+import { isInside } from '../core/paths.js';
 
 export interface RunSettings {
   readonly config: Config;
@@ -137,11 +138,6 @@ function commonAncestor(paths: string[]): string {
     common = common.slice(0, i);
   }
   return common.join(path.sep) || path.sep;
-}
-
-export function isInside(dir: string, target: string): boolean {
-  const rel = path.relative(dir, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 function isDirectory(p: string): boolean {

@@ -9,7 +9,8 @@ import type { Notice } from '../../core/diagnostics.js';
 import { discoverFiles, type DiscoverOptions } from '../../read/discover.js';
 import type { CheckOptions } from '../check-types.js';
 import { DEFAULT_EXCLUDES } from '../config.js';
-import { isInside, type RunSettings } from '../settings.js';
+import { isInside } from '../../core/paths.js';
+import type { RunSettings } from '../settings.js';
 
 export interface Discovered {
   /** The named files (Python and deployment): the only ones reported on. */
