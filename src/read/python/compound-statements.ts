@@ -43,13 +43,24 @@ export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): v
  * other parameter or local (`request.state.user` is per request).
  */
 function onceGuardName(x: ExtractionState, condition: Node, scope: number): string | undefined {
-  const s = x.scopes[scope];
-  if (s.kind !== 'function') return undefined;
   const c = unwrapParens(condition);
   let subject: Node | null = null;
   if (c.type === 'not_operator') subject = c.childForFieldName('argument');
-  else if (c.type === 'comparison_operator' && c.childCount === 3 && c.namedChildren[1]?.type === 'none' && ['is', '=='].includes(c.child(1)?.type ?? '')) subject = c.namedChildren[0];
-  if (!subject) return undefined;
+  else if (isNoneComparison(c, ['is', '=='])) subject = c.namedChildren[0];
+  return subject ? lastingName(x, subject, scope) : undefined;
+}
+
+/** `SUBJECT is None` (ops `is`, `==`) or `SUBJECT is not None` (ops `is not`, `!=`). */
+function isNoneComparison(c: Node, ops: readonly string[]): boolean {
+  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2 || c.namedChildren[1]?.type !== 'none') return false;
+  const op = c.childCount === 3 ? c.child(1)?.type : c.childCount === 4 ? `${c.child(1)?.type} ${c.child(2)?.type}` : undefined;
+  return ops.includes(op ?? '');
+}
+
+/** The guarded NAME when `subject` outlives the call of the function `scope` (see onceGuardName). */
+function lastingName(x: ExtractionState, subject: Node, scope: number): string | undefined {
+  const s = x.scopes[scope];
+  if (s.kind !== 'function') return undefined;
   const u = unwrapParens(subject);
   if (u.type === 'identifier') return s.globals.has(u.text) ? u.text : undefined;
   if (u.type !== 'attribute') return undefined;
@@ -64,6 +75,53 @@ function onceGuardName(x: ExtractionState, condition: Node, scope: number): stri
   // Bound in the function: only `cls` (the first parameter of a classmethod) outlives the call.
   if (local && !local.every((b) => b.kind === 'self' && !b.instance)) return undefined;
   return u.text.replace(/\s+/g, '');
+}
+
+/**
+ * A block (a function body, or any block in it), one statement after another. After an early
+ * return of a memoised value — `if NAME is not None: return NAME` / `if NAME: return NAME`, no
+ * `else` — the rest of the block runs only while NAME is unset: once it assigns NAME, its calls
+ * run once per process, as in `if NAME is None:`.
+ */
+export function block(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  let inner = ctx;
+  const guards: { guard: OnceGuard; from: number }[] = [];
+  for (const child of node.namedChildren) {
+    x.visit(child, inner);
+    const name = child.type === 'if_statement' ? earlyReturnGuardName(x, child, ctx.scope) : undefined;
+    if (!name) continue;
+    const guard: OnceGuard = { name, scope: ctx.scope, assigned: false, outer: inner.onceGuard };
+    guards.push({ guard, from: x.calls.length });
+    inner = { ...inner, onceGuard: guard };
+  }
+  for (const { guard, from } of guards) if (guard.assigned) markOnce(x, from, guard);
+}
+
+/**
+ * The NAME of `if NAME is not None: return NAME` / `if NAME: return f(NAME)` (also as the first
+ * operand of an `and`), with no `elif`/`else`, where NAME outlives the call (see onceGuardName).
+ */
+function earlyReturnGuardName(x: ExtractionState, node: Node, scope: number): string | undefined {
+  if (node.childrenForFieldName('alternative').length > 0) return undefined;
+  const condition = node.childForFieldName('condition');
+  const statements = node.childForFieldName('consequence')?.namedChildren.filter((n) => n.type !== 'comment') ?? [];
+  if (!condition || statements.length !== 1 || statements[0].type !== 'return_statement') return undefined;
+  let c = unwrapParens(condition);
+  for (let left = c.childForFieldName('left'); c.type === 'boolean_operator' && c.child(1)?.type === 'and' && left; left = c.childForFieldName('left')) c = unwrapParens(left);
+  const subject = isNoneComparison(c, ['is not', '!=']) ? c.namedChildren[0] : c;
+  const name = lastingName(x, subject, scope);
+  const value = statements[0].namedChildren[0];
+  return name && value && mentions(value, name) ? name : undefined;
+}
+
+/** Whether `node` is, or contains, the name or attribute chain `name`. */
+function mentions(node: Node, name: string): boolean {
+  const todo = [node];
+  for (let n = todo.pop(); n; n = todo.pop()) {
+    if ((n.type === 'identifier' || n.type === 'attribute') && n.text.replace(/\s+/g, '') === name) return true;
+    todo.push(...n.namedChildren);
+  }
+  return false;
 }
 
 /** The calls recorded since `from` that the guard's function runs itself (not nested defs or lambdas). */

@@ -64,7 +64,7 @@ export function functionDefinition(x: ExtractionState, node: Node, ctx: WalkCont
   if (returnType) x.visit(returnType, ctx);
   bind(x, ctx.scope, name, { at: node.endIndex, kind: 'def', name: projectName(x, s.qualname) });
   const body = node.childForFieldName('body');
-  if (body) x.visitChildren(body, bodyContext(ctx, scope));
+  if (body) x.visit(body, bodyContext(ctx, scope));
 }
 
 interface ParameterParts {

@@ -107,7 +107,8 @@ export interface WalkContext {
 /**
  * `if NAME is None:` / `if not NAME:` in a function, where NAME outlives the call (a `global`, an
  * attribute of `cls`, of a class or of a module): once its block assigns NAME, the block's calls
- * run once per process.
+ * run once per process. Also the early-return form, `if NAME is not None: return NAME`, whose
+ * "block" is the rest of the enclosing block after the `if`.
  */
 export interface OnceGuard {
   name: string;

@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { MAX_NESTING, type ExtractionState, type WalkContext } from './extract-state.js';
 import { assignment, augmentedAssignment, namedExpression } from './assignments.js';
 import { call } from './calls.js';
-import { exceptClause, forStatement, ifStatement, tryStatement, withStatement } from './compound-statements.js';
+import { block, exceptClause, forStatement, ifStatement, tryStatement, withStatement } from './compound-statements.js';
 import { classDefinition, comprehension, decoratedDefinition, functionDefinition, lambda } from './definitions.js';
 import { importStatement } from './imports.js';
 import { declareNames } from './scopes.js';
@@ -64,6 +64,8 @@ function visitNode(x: ExtractionState, node: Node, ctx: WalkContext): void {
       return declareNames(x, node, ctx.scope, 'globals');
     case 'nonlocal_statement':
       return declareNames(x, node, ctx.scope, 'nonlocals');
+    case 'block':
+      return block(x, node, ctx);
     case 'if_statement':
       return ifStatement(x, node, ctx);
     case 'try_statement':
