@@ -117,6 +117,8 @@ const rows = (repo, code) => {
 };
 const count = (repo, code, field) => rows(repo, code).forEach((s) => s[field]++);
 const unjudged = [];
+const judged = [];
+const perSeverity = new Map();
 for (const { repo, commit } of repos) {
   if (!existsSync(folderOf(repo))) {
     console.log(`${repo}: not extracted at ${folderOf(repo)} (skipped)`);
@@ -143,6 +145,14 @@ for (const { repo, commit } of repos) {
       continue;
     }
     matched.add(label);
+    judged.push([repo, f.path, f.line, f.code, f.severity, label.verdict, label.reason, f.message.replace(/\s+/g, ' ')].join('\t'));
+    const severityKey = `${f.code}\t${f.severity}`;
+    if (!perSeverity.has(severityKey)) perSeverity.set(severityKey, EMPTY());
+    const bySeverity = perSeverity.get(severityKey);
+    bySeverity.findings++;
+    if (label.verdict === 'TP' || label.verdict === 'FN') bySeverity.TP++;
+    else if (label.verdict === 'FP') bySeverity.FP++;
+    else bySeverity.unsure++;
     count(repo, f.code, label.verdict === 'TP' || label.verdict === 'FN' ? 'TP' : label.verdict === 'FP' ? 'FP' : 'unsure');
   }
   for (const j of labels) {
@@ -166,5 +176,13 @@ for (const [code, s] of [...perRule].sort()) {
 }
 console.log(line('all', total));
 mkdirSync(RESULTS, { recursive: true });
+writeFileSync(
+  path.join(RESULTS, 'judged.tsv'),
+  `repo\tpath\tline\tcode\tseverity\tverdict\treason\tmessage\n${judged.join('\n')}\n`,
+);
+console.log('\n| rule | severity | judged | TP | FP | unsure | precision |\n| --- | --- | --- | --- | --- | --- | --- |');
+for (const [key, s] of [...perSeverity].sort()) {
+  console.log(`| ${key.replace('\t', ' | ')} | ${s.findings} | ${s.TP} | ${s.FP} | ${s.unsure} | ${pct(s.TP, s.TP + s.FP)} |`);
+}
 writeFileSync(path.join(RESULTS, 'unjudged.tsv'), `repo\tcommit\tpath\tline\tcode\tmessage\n${unjudged.join('\n')}\n`);
 if (unjudged.length > 0) console.log(`\n${unjudged.length} findings are not judged yet: bench/results/unjudged.tsv (precision is not measured until they are).`);

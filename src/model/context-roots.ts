@@ -261,9 +261,11 @@ function callRoots(project: Project, module: ModuleFacts, call: CallFact, roots:
     const a = call.arguments.find((x) => x.keyword?.startsWith('lifespan') && x.value.kind === 'ref')!;
     add(argumentTarget(project, call, a.keyword!), 'startup', (fn) => `lifespan function \`${fn}\` (\`${text}(${a.keyword}=...)\`)`);
   } else if (SERVER_RUN.test(name) || APP_RUN.has(APP_METHOD.exec(name)?.[1] ?? '')) {
-    // A command that starts a server (`datasette serve`) runs the app on its loop: server code, not a one-shot script.
+    // A command that starts a server (`datasette serve`, `await uvicorn.Server(config).serve()`) is not a
+    // one-shot script: its own code runs once, before and after serving (start-up), and the tasks it
+    // starts run while the server serves (server, as for any start-up code).
     const owner = ownerFunction(module, call.scope);
-    if (owner >= 0) add({ module, scopeIndex: owner, scope: module.scopes[owner] }, 'server', (fn) => `\`${fn}\`, which starts a server (\`${text}(...)\`)`);
+    if (owner >= 0) add({ module, scopeIndex: owner, scope: module.scopes[owner] }, 'startup', (fn) => `\`${fn}\`, which starts a server (\`${text}(...)\`): its own code runs before and after serving`);
   } else if (name === 'argparse.ArgumentParser') {
     const owner = ownerFunction(module, call.scope);
     if (owner >= 0) add({ module, scopeIndex: owner, scope: module.scopes[owner] }, 'script', (fn) => `command-line program \`${fn}\` (it builds an \`argparse.ArgumentParser\`)`);

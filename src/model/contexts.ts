@@ -229,14 +229,15 @@ class Propagation {
     }
   }
 
-  /** Spreads the queued contexts along the edges; a task started by start-up code runs while the server serves. */
+  /** Spreads the queued contexts along the edges; a task started (or a function defined and handed on) by start-up code runs while the server serves. */
   spread(): void {
     for (let i = 0; i < this.queue.length; i++) {
       const [id, context] = this.queue[i];
       for (const edge of this.graph.edges(id)) {
         // Handing a function to something is not awaiting it: what registers a lifespan does not run it.
         if (context === 'library' && edge.how === 'passes') continue;
-        const next = context === 'startup' && edge.how === 'starts' ? 'server' : context;
+        // What start-up code defines and does not call itself (the app a factory returns) is what it serves.
+        const next = context === 'startup' && (edge.how === 'starts' || edge.how === 'defines') ? 'server' : context;
         this.mark(edge.to, next, { from: id, fromContext: context, edge });
       }
     }
@@ -346,7 +347,9 @@ class ReachGraph {
       }
       this.callEdges(module, module.calls[item], out);
     }
-    return out;
+    // A nested function its parent calls runs as part of the parent; only the ones it hands on are defined for later.
+    const called = new Set(out.filter((e) => e.how === 'calls' || e.how === 'awaits').map((e) => e.to));
+    return out.filter((e) => e.how !== 'defines' || !called.has(e.to));
   }
 
   private callEdges(module: ModuleFacts, call: CallFact, out: Edge[]): void {

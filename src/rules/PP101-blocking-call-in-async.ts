@@ -6,6 +6,7 @@ import type { Project } from '../model/project.js';
 import { isStdlibModule } from '../read/python/stdlib.js';
 import { blockingEntry, type BlockingCategory, type BlockingEntry } from '../model/blocking-calls.js';
 import { contextOf, type ExecutionContext } from '../model/contexts.js';
+import { fnmatch } from '../core/fnmatch.js';
 
 /**
  * PP101 blocking-call-in-async: a blocking call evaluated on the event loop, i.e. lexically in an
@@ -62,27 +63,6 @@ const CONSEQUENCE: Record<ExecutionContext, string> = {
 function loopContext(project: Project, module: ModuleFacts, loopFunction: number) {
   const contexts = contextOf(project, module, loopFunction);
   return { contexts, consequence: CONSEQUENCE[contexts[0]], severity: contexts[0] === 'startup' ? ('info' as const) : undefined };
-}
-
-/** fnmatch-style pattern (`*`, `?`, `[...]`) over a whole qualified name. */
-function fnmatch(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i];
-    if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else if (c === '[') {
-      const end = glob.indexOf(']', i + 1);
-      if (end === -1) re += '\\[';
-      else {
-        let cls = glob.slice(i + 1, end).replace(/\\/g, '\\\\');
-        if (cls.startsWith('!')) cls = `^${cls.slice(1)}`;
-        re += `[${cls}]`;
-        i = end;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`);
 }
 
 const HTTP_METHOD_LITERALS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
@@ -268,6 +248,10 @@ async def get_user(user_id: int):
       const display = name ? name.replace(/\(\)/g, '') : undefined;
       const shown = display && display !== call.calleeText ? ` (${display})` : '';
       const runs = loopContext(project, module, loop);
+      if (call.onceGuard === undefined && entry.severity === 'info' && entry.category === 'filesystem') {
+        project.derived(pendingMetadata).push({ module, call, loop, what: `\`${call.calleeText}()\`${shown}`, related: [] });
+        continue;
+      }
       const message = `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn.name}\`: ${runs.consequence}; ${ADVICE[entry.category]}.`;
       const finding =
         call.onceGuard === undefined
@@ -286,6 +270,7 @@ async def get_user(user_id: int):
   /** The calls through project functions, collected from every checked module, grouped by cause. */
   checkProject(context: RuleContext<Options>): void {
     if (context.options.callDepth > 0) reportIndirect(context);
+    reportMetadata(context);
   },
 };
 
@@ -456,7 +441,8 @@ function reportIndirect(context: RuleContext<Options>): void {
     const [first, ...others] = group.filter((c) => !suppressedFile(c.module));
     const also = others.filter((c) => !suppressedLine(c.module, c.call.range.line));
     alone.push(...others.filter((c) => !also.includes(c)));
-    if (first) reportCall(context, first, also);
+    if (first && !first.once && isMetadata(first.reach.detail.entry) && also.length === 0) joinMetadata(project, first);
+    else if (first) reportCall(context, first, also);
     for (const c of alone) reportCall(context, c, []);
   }
 }
@@ -502,9 +488,12 @@ function reportCall(context: RuleContext<Options>, c: IndirectCall, also: Indire
   const fn = module.scopes[loop];
   const runs = loopContext(project, module, loop);
   const consequence = runs.consequence.charAt(0).toUpperCase() + runs.consequence.slice(1);
+  const metadata = !c.once && isMetadata(entry);
   let message = c.once
     ? onceIndirectMessage(project, c, c.once, names, fn.name)
-    : `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. ${consequence}; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`;
+    : metadata
+      ? `\`${call.calleeText}()\` reaches a disk metadata call inside \`async def ${fn.name}\`: ${names.join(' → ')} at ${where(project, r.module.path, r.call.range.line)}. It takes microseconds on a local disk, but holds the loop for as long as the disk takes to answer (network storage, a busy volume); ${ADVICE.filesystem}.`
+      : `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. ${consequence}; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`;
   if (also.length > 0) message = `${message.replace(/\.$/, '')} (also called on the event loop from ${also.length} other place${also.length === 1 ? '' : 's'}).`;
   also.slice(0, MAX_ALSO).forEach((a, i) => {
     const more = i === MAX_ALSO - 1 && also.length > MAX_ALSO ? ` (and ${also.length - MAX_ALSO} more places, not listed)` : '';
@@ -521,6 +510,7 @@ function loopFunctionName(c: IndirectCall): string {
 function onceReason(step: OnceStep): string {
   if (step.kind === 'cache') return `\`${step.callee.module.scopes[step.callee.scopeIndex].qualname}\` is cached (\`@${step.decorator.text}\`)`;
   const owner = step.owner.module.scopes[step.owner.scopeIndex].qualname;
+  if (step.name.endsWith('.handlers')) return `the call sits in the logger set-up of \`${owner}\`, skipped once \`${step.name.slice(0, -'.handlers'.length)}\` has handlers (loggers are process-wide)`;
   return `the call sits in a memoisation guard of \`${owner}\` (a branch taken while \`${step.name}\` is unset, which sets it)`;
 }
 
@@ -532,4 +522,61 @@ function onceIndirectMessage(project: Project, c: IndirectCall, once: OnceStep, 
 /** A blocking call written in the `async def` itself, inside a memoisation guard. */
 function onceDirectMessage(call: CallFact, shown: string, entry: BlockingEntry, fn: string): string {
   return `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn}\`, in a memoisation guard (a branch taken while \`${call.onceGuard}\` is unset, which sets it): it runs once per process, so only the first call waits; to spare it that too, do it at start-up (a lifespan hook), or ${ADVICE[entry.category]}.`;
+}
+
+/** A disk metadata call on the loop (`os.path.isdir`, `Path.mkdir`...), directly or through project functions. */
+interface MetadataCall {
+  module: ModuleFacts;
+  call: CallFact;
+  loop: number;
+  /** `os.path.isdir()`, or the chain `cache.status() → os.path.exists()`. */
+  what: string;
+  related: RelatedLocation[];
+}
+
+const pendingMetadata = (): MetadataCall[] => [];
+
+const isMetadata = (entry: BlockingEntry): boolean => entry.severity === 'info' && entry.category === 'filesystem';
+
+/** An indirect call whose only blocking call is a metadata call: one more item of its function's group. */
+function joinMetadata(project: Project, c: IndirectCall): void {
+  const names = [`${c.call.calleeText}()`];
+  const related: RelatedLocation[] = [];
+  for (let step: Reach<Blocking> | undefined = c.reach; step; step = step.via ? c.reaches.get(step.via.to.key) : undefined) {
+    if (!step.via) {
+      names.push(`${step.call.calleeText}()`);
+      related.push({ path: step.module.path, range: step.call.range, message: `\`${step.call.calleeText}()\`: a disk metadata call` });
+      break;
+    }
+    names.push(`${step.via.call.calleeText}()`);
+    related.push({ path: step.via.from.module.path, range: step.via.call.range, message: `calls \`${step.via.call.calleeText}()\`` });
+  }
+  const at = where(project, c.reach.module.path, c.reach.call.range.line);
+  project.derived(pendingMetadata).push({ module: c.module, call: c.call, loop: c.module.scopes[c.call.scope].loopFunction, what: `${names.join(' → ')} (at ${at})`, related });
+}
+
+/**
+ * Disk metadata calls take microseconds on a local disk: one \`info\` finding per \`async def\` that
+ * makes them, at the first, with the others as related locations. A call site with a PP101
+ * suppression of its own is reported alone, so that its suppression silences it.
+ */
+function reportMetadata(context: RuleContext<Options>): void {
+  const { project } = context;
+  const groups = new Map<string, MetadataCall[]>();
+  for (const m of project.derived(pendingMetadata).splice(0)) {
+    const key = suppressedLine(m.module, m.call.range.line) ? `${m.module.path}\n${m.call.range.line}:${m.call.range.column}` : `${m.module.path}\n${m.loop}`;
+    groups.set(key, [...(groups.get(key) ?? []), m]);
+  }
+  for (const group of groups.values()) {
+    const [first, ...others] = group.sort((a, b) => (before(a.call, b.call) ? -1 : 1));
+    const fn = first.module.scopes[first.loop].name;
+    const runs = loopContext(project, first.module, first.loop);
+    const subject = others.length === 0 ? `${first.what} is a disk metadata call` : `${first.what} and ${others.length} other disk metadata call${others.length === 1 ? '' : 's'} run on the event loop`;
+    const message = `${subject} inside \`async def ${fn}\`: ${others.length === 0 ? 'it takes' : 'each takes'} microseconds on a local disk, but holds the loop for as long as the disk takes to answer (network storage, a busy volume); ${ADVICE.filesystem}.`;
+    const related = [
+      ...first.related,
+      ...others.map((o): RelatedLocation => ({ path: o.module.path, range: o.call.range, message: `also a disk metadata call: ${o.what}`, also: true })),
+    ];
+    context.report({ path: first.module.path, range: first.call.range, severity: 'info', message, related, contexts: runs.contexts });
+  }
 }

@@ -88,13 +88,38 @@ export function block(x: ExtractionState, node: Node, ctx: WalkContext): void {
   const guards: { guard: OnceGuard; from: number }[] = [];
   for (const child of node.namedChildren) {
     x.visit(child, inner);
-    const name = child.type === 'if_statement' ? earlyReturnGuardName(x, child, ctx.scope) : undefined;
+    const name = child.type === 'if_statement' ? (earlyReturnGuardName(x, child, ctx.scope) ?? configuredLoggerGuard(x, child, ctx.scope)) : undefined;
     if (!name) continue;
     const guard: OnceGuard = { name, scope: ctx.scope, assigned: false, outer: inner.onceGuard };
     guards.push({ guard, from: x.calls.length });
     inner = { ...inner, onceGuard: guard };
   }
-  for (const { guard, from } of guards) if (guard.assigned) markOnce(x, from, guard);
+  for (const { guard, from } of guards) if (guard.assigned || addsHandler(x, from, guard)) markOnce(x, from, guard);
+}
+
+/**
+ * The logger-setup idiom: `logger = logging.getLogger(name)`, then `if logger.handlers: return ...`
+ * (also `hasHandlers()`, `len(logger.handlers)`), no `else`. Loggers live in a process-wide
+ * registry, so once the rest of the block adds a handler (`logger.addHandler(...)`), it runs once
+ * per logger name, not on every call: the guard is `logger.handlers`.
+ */
+function configuredLoggerGuard(x: ExtractionState, node: Node, scope: number): string | undefined {
+  if (node.childrenForFieldName('alternative').length > 0) return undefined;
+  const condition = node.childForFieldName('condition');
+  const statements = node.childForFieldName('consequence')?.namedChildren.filter((n) => n.type !== 'comment') ?? [];
+  if (!condition || statements.length !== 1 || statements[0].type !== 'return_statement') return undefined;
+  const text = unwrapParens(condition).text.replace(/\s+/g, '');
+  const logger = /^(?:len\()?([A-Za-z_]\w*)\.(?:handlers\)?|hasHandlers\(\))$/.exec(text)?.[1];
+  if (!logger) return undefined;
+  const fromGetLogger = x.calls.some((c) => c.fact.scope === scope && c.fact.assignedTo === logger && /(^|\.)getLogger$/.test(c.fact.calleeText));
+  return fromGetLogger ? `${logger}.handlers` : undefined;
+}
+
+/** Whether the calls since `from`, in the guard's function, add a handler to the guarded logger. */
+function addsHandler(x: ExtractionState, from: number, guard: OnceGuard): boolean {
+  if (!guard.name.endsWith('.handlers')) return false;
+  const logger = guard.name.slice(0, -'.handlers'.length);
+  return x.calls.slice(from).some((c) => c.fact.scope === guard.scope && c.fact.calleeText.replace(/\s+/g, '') === `${logger}.addHandler`);
 }
 
 /**
