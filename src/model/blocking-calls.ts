@@ -16,12 +16,20 @@ import { BOTO3_CONSTRUCTORS, DBAPI_DRIVERS } from './clients.js';
 /** What kind of blocking a call does; `configured` is a name from the user's `blocking-calls`. */
 export type BlockingCategory =
   | 'sleep' | 'http' | 'process' | 'file' | 'filesystem' | 'database' | 'redis' | 'aws'
-  | 'socket' | 'mail' | 'input' | 'cpu' | 'configured';
+  | 'socket' | 'mail' | 'input' | 'cpu' | 'sdk' | 'configured';
 
 export interface BlockingEntry {
   category: BlockingCategory;
   /** Set for calls that usually return quickly: `info` (disk metadata), `warning` (password hashing). */
   severity?: Severity;
+  /** The library, for SDK entries: `openai`, `stripe`. */
+  library?: string;
+  /** How to stop blocking with this library (its async twin), when the category's advice does not fit. */
+  advice?: string;
+  /** Blocks only when this keyword argument is not given as `False` (`check_deliverability`). */
+  unlessFalse?: string;
+  /** Blocks only when the first argument is one of these (canonical names): `sqlalchemy.inspect(engine)`. */
+  firstArgument?: RegExp;
 }
 
 const EXACT = new Map<string, BlockingEntry>();
@@ -66,13 +74,19 @@ methods('file', 'builtins.open()', FILE_METHODS);
 // Closing a file: a system call that returns at once for a file opened for reading.
 methods('file', 'builtins.open()', ['close'], 'info');
 methods('file', 'pathlib.Path()', ['read_text', 'read_bytes', 'write_text', 'write_bytes', 'open']);
-methods('file', 'shutil', ['copy', 'copy2', 'copyfile', 'copytree', 'rmtree', 'move']);
+methods('file', 'shutil', ['copy', 'copy2', 'copyfile', 'copyfileobj', 'copytree', 'rmtree', 'move', 'make_archive', 'unpack_archive']);
+// Archives: opening reads the directory, extracting and adding write and read whole files.
+add('file', ['zipfile.ZipFile', 'tarfile.open', 'tarfile.TarFile', 'tempfile.NamedTemporaryFile', 'tempfile.TemporaryFile', 'tempfile.SpooledTemporaryFile', 'tempfile.mkstemp']);
+methods('file', 'zipfile.ZipFile()', ['extractall', 'extract', 'write', 'writestr', 'read', 'open', 'testzip', 'namelist', 'infolist', 'getinfo']);
+methods('file', 'tarfile.open()', ['extractall', 'extract', 'extractfile', 'add', 'addfile', 'getmembers', 'getnames', 'list']);
 // Disk metadata: system calls that take microseconds on a local disk: info, noise to most teams.
 methods('filesystem', 'os.path', ['exists', 'lexists', 'isfile', 'isdir', 'islink', 'ismount', 'getsize', 'getmtime', 'getatime', 'getctime', 'samefile', 'sameopenfile', 'realpath'], 'info');
 methods('filesystem', 'pathlib.Path()', ['exists', 'is_file', 'is_dir', 'is_symlink', 'stat', 'mkdir'], 'info');
 methods('filesystem', 'os', ['makedirs', 'mkdir'], 'info');
 // Directory listings and changes to the tree: usually fast, but they grow with the directory: warning.
-methods('filesystem', 'pathlib.Path()', ['iterdir', 'glob', 'rglob', 'unlink', 'touch', 'rmdir'], 'warning');
+methods('filesystem', 'pathlib.Path()', ['iterdir', 'glob', 'rglob', 'unlink', 'touch', 'rmdir', 'rename', 'replace'], 'warning');
+methods('filesystem', 'os', ['listdir', 'scandir', 'walk', 'remove', 'unlink', 'rename', 'renames', 'replace', 'rmdir', 'removedirs'], 'warning');
+methods('filesystem', 'glob', ['glob', 'iglob'], 'warning');
 
 // Synchronous database drivers
 for (const driver of DBAPI_DRIVERS) {
@@ -120,6 +134,136 @@ methods('cpu', 'hashlib', ['pbkdf2_hmac', 'scrypt'], 'warning');
 methods('cpu', 'passlib.CryptContext()', ['hash', 'verify', 'verify_and_update', 'encrypt'], 'warning');
 pattern('cpu', /^passlib\.hash\.\w+(\.using\(\))?\.(hash|verify|encrypt)$/, 'warning');
 methods('cpu', 'argon2.PasswordHasher()', ['hash', 'verify'], 'warning');
+
+// Synchronous SDKs: every API call on their clients is a network round trip. One record per
+// library: the calls (exact names or patterns over canonical names) and the async way out.
+interface SyncLibrary {
+  library: string;
+  category?: BlockingCategory;
+  calls?: string[];
+  patterns?: RegExp[];
+  advice: string;
+  unlessFalse?: string;
+  firstArgument?: RegExp;
+}
+
+/** A chain of attributes and calls under a client: `.chat.completions.create`, `.with_options().files.list`. */
+const CHAIN = String.raw`(?:\.\w+(?:\(\))?)*\.\w+`;
+
+export const SYNC_LIBRARIES: readonly SyncLibrary[] = [
+  {
+    library: 'openai',
+    calls: ['openai.ChatCompletion.create', 'openai.Completion.create', 'openai.Embedding.create', 'openai.Image.create', 'openai.Moderation.create', 'openai.Audio.transcribe'],
+    patterns: [new RegExp(`^openai\\.(?:OpenAI|AzureOpenAI)\\(\\)${CHAIN}$`)],
+    advice: 'use `openai.AsyncOpenAI` (or `AsyncAzureOpenAI`) and `await` its methods',
+  },
+  {
+    library: 'anthropic',
+    patterns: [new RegExp(`^anthropic\\.(?:Anthropic|AnthropicBedrock|AnthropicVertex)\\(\\)${CHAIN}$`)],
+    advice: 'use `anthropic.AsyncAnthropic` and `await` its methods',
+  },
+  {
+    library: 'stripe',
+    patterns: [/^stripe\.[A-Z]\w*\.(?:create|retrieve|modify|delete|list|search|cancel|capture|confirm|pay|void_invoice|finalize_invoice|(?:create|list|retrieve|modify|delete)_\w+)$/, new RegExp(`^stripe\\.StripeClient\\(\\)${CHAIN}$`)],
+    advice: 'use the `_async` methods of `stripe.StripeClient` (stripe ≥ 10), or `await asyncio.to_thread(...)`',
+  },
+  {
+    library: 'twilio',
+    patterns: [/^twilio\.rest\.Client\(\)(?:\.\w+(?:\(\))?)*\.(?:create|fetch|list|update|delete|stream|page)$/],
+    advice: 'give the client an `AsyncTwilioHttpClient` and use the `*_async` methods, or `await asyncio.to_thread(...)`',
+  },
+  {
+    library: 'sendgrid',
+    calls: ['sendgrid.SendGridAPIClient().send'],
+    patterns: [/^sendgrid\.SendGridAPIClient\(\)\.client(?:\.\w+(?:\(\))?)*\.(?:get|post|put|patch|delete)$/],
+    advice: 'send with an async HTTP client (`httpx.AsyncClient`) or `await asyncio.to_thread(...)`',
+  },
+  { library: 'resend', patterns: [/^resend\.\w+\.(?:send|create|get|list|update|remove|cancel|verify)$/], advice: 'use `await asyncio.to_thread(...)` (the resend SDK is synchronous)' },
+  {
+    library: 'slack_sdk',
+    patterns: [/^slack_sdk\.WebClient\(\)\.(?!token$)\w+$/, /^slack_sdk\.webhook\.WebhookClient\(\)\.send(?:_dict)?$/],
+    advice: 'use `slack_sdk.web.async_client.AsyncWebClient` (and slack_bolt\'s `AsyncApp`)',
+  },
+  {
+    library: 'google-auth',
+    calls: ['google.oauth2.id_token.verify_oauth2_token', 'google.oauth2.id_token.verify_token', 'google.oauth2.id_token.verify_firebase_token', 'google.oauth2.id_token.fetch_id_token'],
+    advice: 'verify in a thread (`await asyncio.to_thread(...)`): it fetches Google\'s certificates over synchronous HTTP',
+  },
+  {
+    library: 'google-cloud',
+    patterns: [/^google\.cloud\.[\w.]+\.Client\(\)(?:\.\w+(?:\(\))?)*\.(?!bucket$|blob$|collection$|document$|table$|dataset$|key$|batch$|topic_path$|subscription_path$|close$)\w+$/],
+    advice: 'use the library\'s async client where it has one (`firestore.AsyncClient`, `*AsyncClient`), or `await asyncio.to_thread(...)`',
+  },
+  { library: 'ipinfo', patterns: [/^ipinfo\.getHandler\(\)\.(?:getDetails|getBatchDetails)$/], advice: 'use `ipinfo.getHandlerAsync()` and `await` its methods' },
+  {
+    library: 'email_validator',
+    category: 'socket',
+    calls: ['email_validator.validate_email'],
+    unlessFalse: 'check_deliverability',
+    advice: 'pass `check_deliverability=False` (or resolve the domain with an async DNS resolver), or `await asyncio.to_thread(...)`',
+  },
+  {
+    library: 'paramiko',
+    category: 'socket',
+    patterns: [/^paramiko\.SSHClient\(\)\.(?:connect|exec_command|open_sftp)$/, /^paramiko\.SSHClient\(\)\.open_sftp\(\)\.\w+$/, /^pysftp\.Connection$/, /^pysftp\.Connection\(\)\.\w+$/],
+    advice: 'use `asyncssh`, or `await asyncio.to_thread(...)`',
+  },
+  { library: 'docker', calls: ['docker.from_env', 'docker.DockerClient'], patterns: [new RegExp(`^docker\\.(?:from_env|DockerClient)\\(\\)${CHAIN}$`)], advice: 'use `aiodocker`, or `await asyncio.to_thread(...)`' },
+  { library: 'kubernetes', patterns: [/^kubernetes\.client\.\w+Api\(\)\.\w+$/], advice: 'use `kubernetes_asyncio`, or `await asyncio.to_thread(...)`' },
+  { library: 'hvac', patterns: [new RegExp(`^hvac\\.Client\\(\\)${CHAIN}$`)], advice: 'use `await asyncio.to_thread(...)` (hvac is synchronous)' },
+  { library: 'minio', patterns: [/^minio\.Minio\(\)\.\w+$/], advice: 'use `miniopy-async`, or `await asyncio.to_thread(...)`' },
+  {
+    library: 'opensearch-py',
+    category: 'database',
+    patterns: [/^opensearchpy\.OpenSearch\(\)(\.[a-z_]+)?\.(?!options$)[a-z_]+$/],
+    advice: 'use `opensearchpy.AsyncOpenSearch`',
+  },
+  { library: 'qdrant-client', category: 'database', patterns: [/^qdrant_client\.QdrantClient\(\)\.\w+$/], advice: 'use `qdrant_client.AsyncQdrantClient`' },
+  {
+    library: 'pinecone',
+    category: 'database',
+    patterns: [/^pinecone\.(?:Pinecone\(\)\.)?Index\(\)\.\w+$/, /^pinecone\.Pinecone\(\)\.(?:list_indexes|create_index|describe_index|delete_index|has_index)$/],
+    advice: 'use `pinecone.PineconeAsyncio` / `IndexAsyncio`, or `await asyncio.to_thread(...)`',
+  },
+  {
+    library: 'langchain',
+    patterns: [/^langchain(?:_community)?\.document_loaders(?:\.\w+)*\.\w+Loader\(\)\.(?:load|load_and_split|lazy_load)$/],
+    advice: 'use the loader\'s `aload()` / `alazy_load()`, or `await asyncio.to_thread(loader.load)`',
+  },
+  {
+    library: 'cassandra-driver',
+    category: 'database',
+    patterns: [/^cassandra\.cluster\.Cluster\(\)\.connect$/, /^cassandra\.cluster\.Cluster\(\)\.connect\(\)\.(?:execute|prepare)$/],
+    advice: 'use `session.execute_async(...)` and wait on its future off the loop, or `await asyncio.to_thread(...)`',
+  },
+  {
+    library: 'clickhouse-driver',
+    category: 'database',
+    patterns: [/^clickhouse_driver\.Client\(\)\.(?:execute|execute_iter|execute_with_progress|query_dataframe|insert_dataframe)$/],
+    advice: 'use `asynch` or `clickhouse-connect`\'s async client, or `await asyncio.to_thread(...)`',
+  },
+  {
+    library: 'sqlalchemy',
+    category: 'database',
+    calls: ['sqlalchemy.inspect'],
+    firstArgument: /^sqlalchemy\.create_engine\(\)(?:\.connect\(\))?$/,
+    advice: 'inspect through `AsyncConnection.run_sync(...)`, or `await asyncio.to_thread(...)`',
+  },
+  {
+    library: 'sqlalchemy',
+    category: 'database',
+    patterns: [/^sqlalchemy\.inspect\(\)\.(?:get_\w+|has_table|has_index|has_schema|has_sequence)$/],
+    advice: 'inspect through `AsyncConnection.run_sync(...)`, or `await asyncio.to_thread(...)`',
+  },
+];
+
+for (const lib of SYNC_LIBRARIES) {
+  const entry: BlockingEntry = { category: lib.category ?? 'sdk', library: lib.library, advice: lib.advice };
+  if (lib.unlessFalse) entry.unlessFalse = lib.unlessFalse;
+  if (lib.firstArgument) entry.firstArgument = lib.firstArgument;
+  for (const name of lib.calls ?? []) EXACT.set(name, entry);
+  for (const re of lib.patterns ?? []) PATTERNS.push({ pattern: re, entry });
+}
 
 /** The catalogue's entry for a canonical qualified name: exact names first, then the patterns in order. */
 export function blockingEntry(name: string): BlockingEntry | undefined {

@@ -17,6 +17,8 @@ import { LIBRARY_ALIASES } from './library-model.js';
 const MAX_REWRITES = 24;
 
 /** Builtins that a star import from the standard library or a third-party package is assumed not to rebind. */
+/** Decorators that make a method read as an attribute: `repo.orders` is what the method returns. */
+const PROPERTY_DECORATORS: ReadonlySet<string> = new Set(['builtins.property', 'functools.cached_property']);
 const STAR_SAFE_BUILTINS = new Set(['open', 'input', 'print']);
 
 /** `a.b().c[]` → ['a', 'b', '()', 'c', '[]'] */
@@ -210,7 +212,8 @@ export class Project {
     const alias = LIBRARY_ALIASES[joined];
     if (alias !== undefined) return tokenize(alias);
     const last = prefix[prefix.length - 1];
-    if (last === '()' || last === '[]' || prefix.length < 2) return null;
+    if (last === '()' && prefix.length >= 2) return this.returnedBy(prefix.slice(0, -1));
+    if (last === '[]' || prefix.length < 2) return null;
     const before = prefix.slice(0, -1);
     // A name bound at module level in a project module.
     if (before[before.length - 1] !== '()' && before[before.length - 1] !== '[]') {
@@ -226,15 +229,28 @@ export class Project {
         }
       }
     }
-    // An attribute of an instance of a project class.
-    if (before[before.length - 1] === '()') {
-      const cls = this.definitions.get(detokenize(before.slice(0, -1)));
-      if (cls && cls.scope.kind === 'class') {
-        const t = this.classMember(cls, last, new Set());
-        if (t && t !== joined) return tokenize(t);
-      }
+    // An attribute of an instance of a project class: its type, a property's value, or the method (own or inherited).
+    const instance = before[before.length - 1] === '()';
+    const cls = this.definitions.get(detokenize(instance ? before.slice(0, -1) : before));
+    if (cls && cls.scope.kind === 'class') {
+      const t = instance ? this.instanceMember(cls, last) : this.classMember(cls, last, new Set());
+      if (t && t !== joined) return tokenize(t);
     }
     return null;
+  }
+
+  /** What calling a project function gives: its `returns` (annotation or the value of its returns). */
+  private returnedBy(callee: string[]): string[] | null {
+    const fn = this.definitions.get(detokenize(callee));
+    return fn?.scope.kind === 'function' && fn.scope.returns ? tokenize(fn.scope.returns) : null;
+  }
+
+  /** `obj.attr` on an instance: a `@property` (or `cached_property`) reads as the value it returns. */
+  private instanceMember(cls: ProjectFunction, attr: string): QualifiedName | null {
+    const member = this.classMember(cls, attr, new Set());
+    const def = member ? this.definitions.get(member) : undefined;
+    if (def?.scope.kind === 'function' && def.scope.decorators.some((d) => PROPERTY_DECORATORS.has(d.name ?? ''))) return def.scope.returns ?? null;
+    return member;
   }
 
   /**

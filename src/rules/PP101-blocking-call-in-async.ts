@@ -28,6 +28,7 @@ const NOUN: Record<BlockingCategory, string> = {
   mail: 'SMTP/FTP',
   input: 'console input',
   cpu: 'CPU-bound password hashing',
+  sdk: 'synchronous SDK (network)',
   configured: '(configured in blocking-calls)',
 };
 
@@ -45,6 +46,7 @@ const ADVICE: Record<BlockingCategory, string> = {
   mail: 'use `aiosmtplib`, or `await asyncio.to_thread(...)`',
   input: 'read it with `await asyncio.to_thread(input, ...)`',
   cpu: 'hash in a worker thread: `await asyncio.to_thread(...)` (or `run_in_threadpool`)',
+  sdk: 'use the library\'s async client, or `await asyncio.to_thread(...)`',
   configured: 'use an async alternative, or `await asyncio.to_thread(...)`',
 };
 

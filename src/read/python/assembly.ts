@@ -80,6 +80,8 @@ function scopeFact(resolver: Resolver, s: ScopeBuild, index: number): ScopeFact 
   if (s.nameRange) fact.nameRange = s.nameRange;
   if (s.globals.size > 0) fact.globals = [...s.globals];
   if (s.generator) fact.generator = true;
+  const returns = s.kind === 'function' && !s.generator && !s.isAsync ? returnType(resolver, s) : null;
+  if (returns) fact.returns = returns;
   if (s.kind === 'class') classMembers(resolver, s, index, fact);
   return fact;
 }
@@ -101,4 +103,20 @@ function classMembers(resolver: Resolver, s: ScopeBuild, index: number, fact: Sc
   }
   fact.attributes = attributes;
   fact.methods = methods;
+}
+
+/** The annotated return type, else the one value all `return`s agree on. */
+function returnType(resolver: Resolver, s: ScopeBuild): QualifiedName | null {
+  if (s.rawReturnType) {
+    const t = resolver.instanceOf(s.rawReturnType);
+    return t && !t.startsWith('builtins.') && !t.startsWith('typing.') ? t : null;
+  }
+  if (!s.rawReturns || s.rawReturns.length === 0) return null;
+  let agreed: QualifiedName | null = null;
+  for (const e of s.rawReturns) {
+    const t = resolver.resolve(e);
+    if (t === null || (agreed !== null && t !== agreed)) return null;
+    agreed = t;
+  }
+  return agreed;
 }

@@ -61,7 +61,11 @@ export function functionDefinition(x: ExtractionState, node: Node, ctx: WalkCont
     });
   }
   const returnType = node.childForFieldName('return_type');
-  if (returnType) x.visit(returnType, ctx);
+  if (returnType) {
+    x.visit(returnType, ctx);
+    const annotated = optionalInner(returnType);
+    if (annotated) s.rawReturnType = expr(x, annotated, ctx.scope);
+  }
   bind(x, ctx.scope, name, { at: node.endIndex, kind: 'def', name: projectName(x, s.qualname) });
   const body = node.childForFieldName('body');
   if (body) x.visit(body, bodyContext(ctx, scope));
@@ -182,4 +186,21 @@ export function comprehension(x: ExtractionState, node: Node, ctx: WalkContext):
       x.visit(child, inner);
     }
   }
+}
+
+/**
+ * The type a return annotation names: `T`, `Optional[T]`, `T | None`, `"T"` left out (a forward
+ * reference needs no import, so its name may resolve to nothing); null for anything else.
+ */
+function optionalInner(annotation: Node): Node | null {
+  let n: Node | null = annotation.type === 'type' ? annotation.namedChild(0) : annotation;
+  if (n?.type === 'binary_operator' && n.child(1)?.type === '|') {
+    const sides = [n.childForFieldName('left'), n.childForFieldName('right')].filter((side) => side && side.text !== 'None');
+    n = sides.length === 1 ? sides[0] : null;
+  } else if ((n?.type === 'subscript' || n?.type === 'generic_type') && /^(typing\.)?Optional$/.test(n.namedChild(0)?.text ?? '')) {
+    const inner = n.type === 'subscript' ? n.childForFieldName('subscript') : n.namedChild(1)?.namedChild(0);
+    n = inner ?? null;
+  }
+  if (n?.type === 'type') n = n.namedChild(0);
+  return n && (n.type === 'identifier' || n.type === 'attribute') ? n : null;
 }

@@ -64,6 +64,10 @@ export interface ScopeBuild extends Omit<ScopeFact, 'globals'> {
   rawDecorators: RawDecorator[];
   rawParams: RawParameter[];
   rawBases: Expr[];
+  /** Functions: the `-> T` annotation (`Optional[T]` / `T | None` unwrapped). */
+  rawReturnType?: Expr;
+  /** Functions: the values of their `return` statements (a bare `return` and `return None` left out). */
+  rawReturns?: Expr[];
   /** Classes: `self.x = value` assignments found in methods. */
   selfAssignments: Map<string, { expr?: Expr; annotation?: Expr }[]>;
 }

@@ -46,6 +46,11 @@ export interface ScopeFact {
   nameRange?: SourceRange;
   decorators: DecoratorFact[];
   parameters: ParameterFact[];
+  /**
+   * Functions: what a call returns — the `-> T` annotation as an instance (`sqlalchemy.orm.Session()`),
+   * else the one value every `return` gives (`return SessionLocal()`), when it resolves.
+   */
+  returns?: QualifiedName;
   /** A generator function (`yield` in its body): calling it runs nothing until it is iterated. */
   generator?: boolean;
   /** Names declared `global` in this scope. */

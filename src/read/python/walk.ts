@@ -12,6 +12,7 @@ import { block, exceptClause, forStatement, ifStatement, tryStatement, withState
 import { classDefinition, comprehension, decoratedDefinition, functionDefinition, lambda } from './definitions.js';
 import { importStatement } from './imports.js';
 import { declareNames } from './scopes.js';
+import { expr } from './expressions.js';
 import { errorNode } from './syntax-errors.js';
 import { unwrapParens } from './syntax.js';
 
@@ -50,6 +51,8 @@ function visitNode(x: ExtractionState, node: Node, ctx: WalkContext): void {
       return comprehension(x, node, ctx);
     case 'yield':
       return yieldExpression(x, node, ctx);
+    case 'return_statement':
+      return returnStatement(x, node, ctx);
     case 'import_statement':
     case 'import_from_statement':
     case 'future_import_statement':
@@ -83,6 +86,16 @@ function visitNode(x: ExtractionState, node: Node, ctx: WalkContext): void {
     default:
       if (node.namedChildCount > 0) for (const child of node.namedChildren) visit(x, child, ctx);
   }
+}
+
+/** What a function returns, for the types that flow from calls (`s = get_session()`). */
+function returnStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  const scope = x.scopes[ctx.scope];
+  const value = node.namedChild(0);
+  if (scope.kind === 'function' && value && value.type !== 'none' && value.type !== 'expression_list') {
+    (scope.rawReturns ??= []).push(expr(x, value, ctx.scope));
+  }
+  x.visitChildren(node, ctx);
 }
 
 /** A generator's body runs when it is iterated, not when it is called. */
