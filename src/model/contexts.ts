@@ -7,7 +7,8 @@
  *            Channels handler, a GraphQL resolver, or a task started by server or start-up code
  *   startup  reached from a lifespan function or a start-up/shut-down hook (runs once, before traffic)
  *   script   reached from a loop of its own (`asyncio.run(...)`), a `__main__` block or a CLI
- *            command; or in a module under `scripts/`, `bin/`, `tools/` (not a package)
+ *            command; or in a module under `scripts/`, `bin/`, `tools/` (not a package), or a
+ *            database migration (`migrations/`, `alembic/`)
  *   test     test files (`test_*.py`, `*_test.py`, `conftest.py`, under `tests/`, `test/`, `e2e/`, `cypress/`),
  *            pytest fixtures, `async def test_*`, `TestCase` methods
  *   example  files under `examples/`, `docs/`, `notebooks/`, `tutorials/`, `benchmarks/`...
@@ -99,6 +100,8 @@ const TASK_STARTERS = /^(?:asyncio\.(?:create_task|ensure_future)|starlette\.bac
 const TEST_DIRS = new Set(['tests', 'test', 'e2e', 'cypress']);
 const EXAMPLE_DIRS = new Set(['examples', 'example', 'tutorials', 'tutorial', 'docs', 'docs_src', 'notebooks', 'evals', 'benchmarks', 'benchmark', 'samples', 'sample', 'demo', 'demos', 'cookbook']);
 const SCRIPT_DIRS = new Set(['scripts', 'bin', 'tools']);
+/** Database migrations: run once by a deploy step (`alembic upgrade head`, `manage.py migrate`), never by a request. */
+const MIGRATION_DIRS = new Set(['migrations', 'alembic']);
 
 /** The context a module's place gives it (`tests/`, `examples/`, `scripts/`), with the reason. */
 export function pathContext(project: Project, module: ModuleFacts): { context: ExecutionContext; reason: string } | undefined {
@@ -114,6 +117,8 @@ export function pathContext(project: Project, module: ModuleFacts): { context: E
   if (test) return { context: 'test', reason: `the file is under \`${test}/\`` };
   const example = under(EXAMPLE_DIRS);
   if (example) return { context: 'example', reason: `the file is under \`${example}/\`` };
+  const migration = under(MIGRATION_DIRS);
+  if (migration) return { context: 'script', reason: `the file is a database migration (under \`${migration}/\`)` };
   for (let i = 0; i < dirs.length; i++) {
     if (!SCRIPT_DIRS.has(dirs[i].toLowerCase())) continue;
     // `tools/` is also a common package name (an agent's tools): only a folder of scripts counts.

@@ -48,6 +48,7 @@ function recordCall(x: ExtractionState, node: Node, ctx: WalkContext, site: Call
     args: [],
   };
   if (site.argumentOf !== undefined) raw.fact.argumentOf = site.argumentOf;
+  if (ctx.inLoop || x.scopes[ctx.scope].kind === 'comprehension') raw.fact.inLoop = true;
   x.calls.push(raw);
   if (fnNode) x.visit(fnNode, ctx);
   if (!argsNode) return;

@@ -44,10 +44,26 @@ export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): v
  */
 function onceGuardName(x: ExtractionState, condition: Node, scope: number): string | undefined {
   const c = unwrapParens(condition);
+  const cache = membershipSubject(c, 'not in');
+  if (cache) {
+    const name = cacheName(x, cache, scope);
+    return name ? `${name}[]` : undefined;
+  }
   let subject: Node | null = null;
   if (c.type === 'not_operator') subject = c.childForFieldName('argument');
   else if (isNoneComparison(c, ['is', '=='])) subject = c.namedChildren[0];
   return subject ? lastingName(x, subject, scope) : undefined;
+}
+
+/**
+ * A cache keyed by argument: `KEY not in CACHE` (`if`) / `KEY in CACHE` (early return) — CACHE,
+ * the dict. Its guard is named `CACHE[]`: the block stores into it (`CACHE[key] = ...`), so it runs
+ * once per key.
+ */
+function membershipSubject(c: Node, op: 'in' | 'not in'): Node | null {
+  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return null;
+  const written = c.childCount === 3 ? c.child(1)?.type : c.childCount === 4 ? `${c.child(1)?.type} ${c.child(2)?.type}` : undefined;
+  return written === op ? c.namedChildren[1] : null;
 }
 
 /** `SUBJECT is None` (ops `is`, `==`) or `SUBJECT is not None` (ops `is not`, `!=`). */
@@ -55,6 +71,18 @@ function isNoneComparison(c: Node, ops: readonly string[]): boolean {
   if (c.type !== 'comparison_operator' || c.namedChildCount !== 2 || c.namedChildren[1]?.type !== 'none') return false;
   const op = c.childCount === 3 ? c.child(1)?.type : c.childCount === 4 ? `${c.child(1)?.type} ${c.child(2)?.type}` : undefined;
   return ops.includes(op ?? '');
+}
+
+/**
+ * The dict of a keyed cache when it outlives the call: a module-level name the function does not
+ * bind itself (storing into it needs no `global`), or a lasting attribute (see lastingName).
+ */
+function cacheName(x: ExtractionState, subject: Node, scope: number): string | undefined {
+  const s = x.scopes[scope];
+  const u = unwrapParens(subject);
+  if (s.kind !== 'function') return undefined;
+  if (u.type === 'identifier') return s.globals.has(u.text) || (!s.bindings.has(u.text) && !s.nonlocals.has(u.text)) ? u.text : undefined;
+  return lastingName(x, subject, scope);
 }
 
 /** The guarded NAME when `subject` outlives the call of the function `scope` (see onceGuardName). */
@@ -133,10 +161,12 @@ function earlyReturnGuardName(x: ExtractionState, node: Node, scope: number): st
   if (!condition || statements.length !== 1 || statements[0].type !== 'return_statement') return undefined;
   let c = unwrapParens(condition);
   for (let left = c.childForFieldName('left'); c.type === 'boolean_operator' && c.child(1)?.type === 'and' && left; left = c.childForFieldName('left')) c = unwrapParens(left);
-  const subject = isNoneComparison(c, ['is not', '!=']) ? c.namedChildren[0] : c;
-  const name = lastingName(x, subject, scope);
+  const cache = membershipSubject(c, 'in');
+  const subject = cache ?? (isNoneComparison(c, ['is not', '!=']) ? c.namedChildren[0] : c);
+  const name = cache ? cacheName(x, cache, scope) : lastingName(x, subject, scope);
   const value = statements[0].namedChildren[0];
-  return name && value && mentions(value, name) ? name : undefined;
+  if (!name || !value || !mentions(value, name)) return undefined;
+  return cache ? `${name}[]` : name;
 }
 
 /** Whether `node` is, or contains, the name or attribute chain `name`. */
@@ -178,8 +208,14 @@ export function forStatement(x: ExtractionState, node: Node, ctx: WalkContext): 
   const inner = { ...ctx, conditional: true };
   for (const field of ['body', 'alternative']) {
     const b = node.childForFieldName(field);
-    if (b) x.visit(b, field === 'body' ? ctx : inner);
+    if (b) x.visit(b, field === 'body' ? { ...ctx, inLoop: true } : inner);
   }
+}
+
+/** `while cond: body`: the body (and the condition) run once per iteration. */
+export function whileStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  const looping = { ...ctx, inLoop: true };
+  for (const child of node.namedChildren) x.visit(child, child.type === 'else_clause' ? { ...ctx, conditional: true } : looping);
 }
 
 export function withStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {

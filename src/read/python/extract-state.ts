@@ -100,6 +100,8 @@ export interface WalkContext {
   mainGuard: boolean;
   /** Inside an `if` within the current scope. */
   conditional: boolean;
+  /** Inside the body of a `for`/`while` loop or a comprehension, within the current function. */
+  inLoop?: boolean;
   /** The memoisation guards around the node in the current function, innermost first. */
   onceGuard?: OnceGuard;
 }

@@ -130,6 +130,8 @@ export interface CallFact {
    * or the `as` target of a `with` item (`with open(p) as f` → `f`).
    */
   assignedTo?: string;
+  /** Made in the body of a `for`/`while` loop or in a comprehension of its function: it runs once per item. */
+  inLoop?: boolean;
 }
 
 /** How a name bound by a module-level import is used in the module. */
