@@ -235,7 +235,7 @@ describe('discovery', () => {
     const r = await cli(['check', '.', '--format', 'json'], dir);
     expect((JSON.parse(r.stdout) as { path: string }[]).map((i) => i.path)).toEqual(['src/e.py']);
     const explicit = await cli(['check', 'generated/a.py', 'archive/d.py', '--format', 'json'], dir);
-    expect((JSON.parse(explicit.stdout) as { path: string }[]).map((i) => i.path)).toEqual(['generated/a.py', 'archive/d.py']);
+    expect((JSON.parse(explicit.stdout) as { path: string }[]).map((i) => i.path)).toEqual(['archive/d.py', 'generated/a.py']);
     const forced = await cli(['check', 'archive/d.py', '--force-exclude', '--format', 'json'], dir);
     expect(JSON.parse(forced.stdout)).toEqual([]);
   });
