@@ -112,6 +112,8 @@ export function pathContext(project: Project, module: ModuleFacts): { context: E
   const file = parts[parts.length - 1];
   const dirs = parts.slice(0, -1);
   if (/^test_.*\.py$|_test\.py$|^conftest\.py$/.test(file)) return { context: 'test', reason: `\`${file}\` is a test file` };
+  // Mocks stand in for the real service in tests and local development (`mock_agent_service.py`).
+  if (/^mocks?_.*\.py$|_mocks?\.py$/.test(file) || dirs.some((d) => /^(mocks?|fakes)$/i.test(d))) return { context: 'test', reason: `\`${file}\` is a mock` };
   const under = (names: ReadonlySet<string>): string | undefined => dirs.find((d) => names.has(d.toLowerCase()));
   const test = under(TEST_DIRS);
   if (test) return { context: 'test', reason: `the file is under \`${test}/\`` };
@@ -241,6 +243,9 @@ class Propagation {
       for (const edge of this.graph.edges(id)) {
         // Handing a function to something is not awaiting it: what registers a lifespan does not run it.
         if (context === 'library' && edge.how === 'passes') continue;
+        // Library is what nothing else reaches: a function that a real entry point runs (a script's
+        // `asyncio.run`, a server, start-up, Lambda) is not also "whoever imports it may await it".
+        if (context === 'library' && (this.mask[edge.to] & ENTRY_MASK) !== 0) continue;
         // What start-up code defines and does not call itself (the app a factory returns) is what it serves.
         const next = context === 'startup' && (edge.how === 'starts' || edge.how === 'defines') ? 'server' : context;
         this.mark(edge.to, next, { from: id, fromContext: context, edge });
@@ -265,6 +270,8 @@ class Propagation {
 }
 
 const bit = (context: ExecutionContext): number => 1 << EXECUTION_CONTEXTS.indexOf(context);
+/** The contexts of real entry points (not library, tests or examples). */
+const ENTRY_MASK = bit('server') | bit('startup') | bit('script') | bit('lambda');
 
 /**
  * Every `def` of the project as a node; edges to what its body runs or hands on, resolved on first

@@ -221,7 +221,8 @@ async def get_user(user_id: int):
       const display = name ? name.replace(/\(\)/g, '') : undefined;
       const shown = display && display !== call.calleeText ? ` (${display})` : '';
       const runs = loopContext(project, module, loop);
-      if (call.onceGuard === undefined && isMetadata(entry)) {
+      if (isMetadata(entry)) {
+        if (call.onceGuard !== undefined) continue;
         if (metadataWanted(context.options, call.inLoop === true)) project.derived(pendingMetadata).push({ module, call, loop, what: `\`${call.calleeText}()\`${shown}`, related: [], inLoop: call.inLoop === true });
         continue;
       }
@@ -362,6 +363,8 @@ function collectIndirect(module: ModuleFacts, context: RuleContext<Options>, alr
     const r = reaches.get(target.key);
     if (!r) continue;
     const every = reaches !== any;
+    // A disk metadata call that runs once per process is never worth a finding.
+    if (!every && isMetadata(r.detail.entry)) continue;
     const found: IndirectCall = { module, call, target, reach: r, reaches };
     if (!every) found.once = firstOnceStep(project, found);
     pending.push(found);
@@ -485,6 +488,7 @@ function loopFunctionName(c: IndirectCall): string {
 function onceReason(step: OnceStep): string {
   if (step.kind === 'cache') return `\`${step.callee.module.scopes[step.callee.scopeIndex].qualname}\` is cached (\`@${step.decorator.text}\`)`;
   const owner = step.owner.module.scopes[step.owner.scopeIndex].qualname;
+  if (step.name === 'importlib.util.find_spec()') return `the call sits in an install guard of \`${owner}\` (a branch taken while a package is missing, which installs it)`;
   if (step.name.endsWith('[]')) return `the call sits in a cache of \`${owner}\` keyed by its arguments (a branch taken while the key is missing from \`${step.name.slice(0, -2)}\`, which stores it)`;
   if (step.name.endsWith('.handlers')) return `the call sits in the logger set-up of \`${owner}\`, skipped once \`${step.name.slice(0, -'.handlers'.length)}\` has handlers (loggers are process-wide)`;
   return `the call sits in a memoisation guard of \`${owner}\` (a branch taken while \`${step.name}\` is unset, which sets it)`;
@@ -497,7 +501,9 @@ function onceIndirectMessage(project: Project, c: IndirectCall, once: OnceStep, 
 
 /** A blocking call written in the `async def` itself, inside a memoisation guard. */
 function onceDirectMessage(call: CallFact, shown: string, entry: BlockingEntry, fn: string): string {
-  const guard = call.onceGuard!.endsWith('[]')
+  const guard = call.onceGuard === 'importlib.util.find_spec()'
+    ? 'in an install guard (a branch taken while a package is missing, which installs it): it runs once per process, so only the first call waits'
+    : call.onceGuard!.endsWith('[]')
     ? `in a cache keyed by its arguments (a branch taken while the key is missing from \`${call.onceGuard!.slice(0, -2)}\`, which stores it): it runs once per key, so only the first call for each key waits`
     : `in a memoisation guard (a branch taken while \`${call.onceGuard}\` is unset, which sets it): it runs once per process, so only the first call waits`;
   return `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn}\`, ${guard}; to spare it that too, do it at start-up (a lifespan hook), or ${ADVICE[entry.category]}.`;

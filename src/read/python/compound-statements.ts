@@ -26,8 +26,9 @@ export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): v
     moduleConditional: ctx.moduleConditional || atModule,
     conditional: ctx.conditional || !isMainGuard,
   };
-  const guarded = condition ? onceGuardName(x, condition, ctx.scope) : undefined;
-  const guard: OnceGuard | undefined = guarded ? { name: guarded, scope: ctx.scope, assigned: false, outer: ctx.onceGuard } : undefined;
+  const guarded = condition ? (onceGuardName(x, condition, ctx.scope) ?? installGuard(condition)) : undefined;
+  // An install guard needs no assignment: installing the package is what makes the condition false.
+  const guard: OnceGuard | undefined = guarded ? { name: guarded, scope: ctx.scope, assigned: guarded === INSTALL_GUARD, outer: ctx.onceGuard } : undefined;
   const consequence = node.childForFieldName('consequence');
   const callsBefore = x.calls.length;
   if (consequence) x.visit(consequence, guard ? { ...inner, onceGuard: guard } : inner);
@@ -53,6 +54,21 @@ function onceGuardName(x: ExtractionState, condition: Node, scope: number): stri
   if (c.type === 'not_operator') subject = c.childForFieldName('argument');
   else if (isNoneComparison(c, ['is', '=='])) subject = c.namedChildren[0];
   return subject ? lastingName(x, subject, scope) : undefined;
+}
+
+const INSTALL_GUARD = 'importlib.util.find_spec()';
+
+/**
+ * `if not importlib.util.find_spec("pkg"):` / `if find_spec(pkg) is None:` — the branch installs a
+ * missing package (`pip install` in a subprocess), and once it is installed the branch is never
+ * taken again: once per process.
+ */
+function installGuard(condition: Node): string | undefined {
+  const c = unwrapParens(condition);
+  const subject = c.type === 'not_operator' ? c.childForFieldName('argument') : isNoneComparison(c, ['is', '==']) ? c.namedChildren[0] : null;
+  const called = subject ? unwrapParens(subject) : null;
+  if (called?.type !== 'call') return undefined;
+  return /(^|\.)find_spec$/.test(called.childForFieldName('function')?.text ?? '') ? INSTALL_GUARD : undefined;
 }
 
 /**
