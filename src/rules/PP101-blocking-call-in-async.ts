@@ -571,6 +571,8 @@ function reportMetadata(context: RuleContext<Options>): void {
     const [first, ...others] = group.sort((a, b) => (before(a.call, b.call) ? -1 : 1));
     const fn = first.module.scopes[first.loop].name;
     const runs = loopContext(project, first.module, first.loop);
+    // Once, at start-up, microseconds each: not worth a finding.
+    if (runs.contexts[0] === 'startup' && context.options.metadataCalls !== 'all') continue;
     const subject = others.length === 0 ? `${first.what} is a disk metadata call` : `${first.what} and ${others.length} other disk metadata call${others.length === 1 ? '' : 's'} run on the event loop`;
     const perItem = group.some((m) => m.inLoop);
     const cost = perItem
