@@ -117,7 +117,7 @@ export const rule: Rule<Options> = {
 
 **Where the \`async def\` runs.** A blocking call hurts only when the loop is shared, so findings depend on the function's execution context (see "Execution contexts" in the README): reported in *server* code (reached from a route, a dependency, middleware, a websocket or socket.io handler, a background task — every request on the worker waits) and in *library* code (an importable package's async code that nothing in the project serves: it blocks whoever awaits it); in *startup* code (lifespan, start-up and shut-down hooks, and the code of a function that starts a server itself — \`await uvicorn.Server(config).serve()\`, \`uvicorn.run(app)\` — which runs before and after serving: once, outside traffic) as \`info\`; a task that start-up code starts, or a function it defines and hands on (the app a factory returns), runs while the server serves: *server*. Not reported by default: *script* (\`asyncio.run(main())\` in a \`__main__\` block, CLI commands, \`scripts/\`), *test*, *example* (\`examples/\`, \`docs/\`, \`notebooks/\`...) and *lambda* code (one event per execution environment). Choose with the \`contexts\` option; \`pylint-perf explain --why FILE:LINE\` shows where a function runs, and why. The message says what the call costs in that context, and the JSON output has the finding's \`context\`.
 
-**Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
+**Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts, except a branch under \`if PARAM:\` / \`if PARAM is not None:\` whose parameter has a falsy default (\`blocking=False\`, \`url=None\`) that no call in the project sets to anything else (\`send(event)\`, \`fetch(None)\`): that branch never runs; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
 
 **Once per process.** A blocking call that runs once per process rather than on every request is reported as \`info\`: inside a memoisation guard — \`if _client is None:\` / \`if not _ready:\` whose block assigns that name, where the name is a \`global\` of the function or an attribute of \`cls\`, of a class or of a module (not of \`self\`, a parameter or a local) — or in a function under \`@functools.cache\` / \`@functools.lru_cache\` (whatever its arguments), or after the early return of a memoised value (\`if _client is not None: return _client\`), or in a cache keyed by the arguments (\`if key in _cache: return _cache[key]\` … \`_cache[key] = ...\`, or \`if key not in _cache: _cache[key] = ...\`, on a module-level dict: once per key), or in a logger set-up that returns early once the logger has handlers (\`logger = logging.getLogger(name)\`, \`if logger.handlers: return logger\`, then \`logger.addHandler(...)\`: loggers are process-wide). Through project functions, the call is \`info\` only when every way to a blocking call within \`call-depth\` runs once per process; a function that blocks once in a guard and again on every call is reported for the latter.
 
@@ -297,7 +297,10 @@ function blockingFunctions(project: Project, options: Options): BlockingReach {
     }
     // Four searches over the same calls and functions: each answer is computed once.
     const directs = new Map<CallFact, Blocking | null>();
-    const direct = (module: ModuleFacts, call: CallFact): Blocking | undefined => {
+    // A branch under `if url:` where no call in the project passes a truthy `url` never runs.
+    const dead = (call: CallFact, owner: FunctionNode): boolean => call.requires?.some((p) => graph.neverTruthy(owner, p)) === true;
+    const direct = (module: ModuleFacts, call: CallFact, owner: FunctionNode): Blocking | undefined => {
+      if (dead(call, owner)) return undefined;
       let found = directs.get(call);
       if (found === undefined) directs.set(call, (found = directEntry(project, module, call, patterns) ?? null));
       return found ?? undefined;
@@ -314,13 +317,13 @@ function blockingFunctions(project: Project, options: Options): BlockingReach {
         options.callDepth,
         (module, call, owner) => {
           if (call.onceGuard !== undefined || cached(owner)) return undefined;
-          const found = direct(module, call);
+          const found = direct(module, call, owner);
           return found && severityRank(found.entry.severity ?? 'error') >= severityRank(least) ? found : undefined;
         },
         roots,
-        (edge) => edge.call.onceGuard === undefined && !cached(edge.to) && !cached(edge.from),
+        (edge) => edge.call.onceGuard === undefined && !cached(edge.to) && !cached(edge.from) && !dead(edge.call, edge.from),
       );
-    reach = { everyCall: [everyCall('error'), everyCall('warning'), everyCall('info')], any: propagate(graph, options.callDepth, direct, roots) };
+    reach = { everyCall: [everyCall('error'), everyCall('warning'), everyCall('info')], any: propagate(graph, options.callDepth, direct, roots, (edge) => !dead(edge.call, edge.from)) };
     reachCache.set(project, reach);
   }
   return reach;

@@ -31,7 +31,9 @@ export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): v
   const guard: OnceGuard | undefined = guarded ? { name: guarded, scope: ctx.scope, assigned: guarded === INSTALL_GUARD, outer: ctx.onceGuard } : undefined;
   const consequence = node.childForFieldName('consequence');
   const callsBefore = x.calls.length;
-  if (consequence) x.visit(consequence, guard ? { ...inner, onceGuard: guard } : inner);
+  const required = condition ? truthyParameters(x, condition, ctx.scope) : [];
+  const then = required.length > 0 ? { ...inner, requires: [...(ctx.requires ?? []), ...required] } : inner;
+  if (consequence) x.visit(consequence, guard ? { ...then, onceGuard: guard } : then);
   if (guard?.assigned) markOnce(x, callsBefore, guard);
   const elseCtx: WalkContext = { ...inner, typeChecking: ctx.typeChecking, mainGuard: ctx.mainGuard, conditional: true };
   for (const alt of node.childrenForFieldName('alternative')) x.visit(alt, elseCtx);
@@ -57,6 +59,27 @@ function onceGuardName(x: ExtractionState, condition: Node, scope: number): stri
 }
 
 const INSTALL_GUARD = 'importlib.util.find_spec()';
+
+/**
+ * The parameters of the function that `if` requires to be truthy: `if url:`, `if url is not None:`,
+ * `if save is True:`, and each operand of an `and` (`if url and retries:`).
+ */
+function truthyParameters(x: ExtractionState, condition: Node, scope: number): string[] {
+  const s = x.scopes[scope];
+  if (s.kind !== 'function') return [];
+  const out: string[] = [];
+  const visit = (n: Node): void => {
+    const c = unwrapParens(n);
+    if (c.type === 'boolean_operator' && c.child(1)?.type === 'and') {
+      for (const side of [c.childForFieldName('left'), c.childForFieldName('right')]) if (side) visit(side);
+      return;
+    }
+    const subject = c.type === 'identifier' ? c : isNoneComparison(c, ['is not', '!=']) ? c.namedChildren[0] : c.type === 'comparison_operator' && /^\w+ (is|==) True$/.test(c.text) ? c.namedChildren[0] : null;
+    if (subject?.type === 'identifier' && s.rawParams.some((p) => p.name === subject.text)) out.push(subject.text);
+  };
+  visit(condition);
+  return out;
+}
 
 /**
  * `if not importlib.util.find_spec("pkg"):` / `if find_spec(pkg) is None:` — the branch installs a
