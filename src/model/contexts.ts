@@ -104,7 +104,7 @@ const SCRIPT_DIRS = new Set(['scripts', 'bin', 'tools']);
 const MIGRATION_DIRS = new Set(['migrations', 'alembic']);
 
 /** The context a module's place gives it (`tests/`, `examples/`, `scripts/`), with the reason. */
-export function pathContext(project: Project, module: ModuleFacts): { context: ExecutionContext; reason: string } | undefined {
+export function pathContext(project: Project, module: ModuleFacts): { context: ExecutionContext; reason: string; firm?: boolean } | undefined {
   // Folders above a directory the user named do not decide: `check examples/demo` checks a service.
   const base = project.namedDirectories.filter((d) => module.path.startsWith(d + path.sep)).sort((a, b) => b.length - a.length)[0] ?? project.root;
   const rel = path.relative(base, module.path);
@@ -113,7 +113,7 @@ export function pathContext(project: Project, module: ModuleFacts): { context: E
   const dirs = parts.slice(0, -1);
   if (/^test_.*\.py$|_test\.py$|^conftest\.py$/.test(file)) return { context: 'test', reason: `\`${file}\` is a test file` };
   // Mocks stand in for the real service in tests and local development (`mock_agent_service.py`).
-  if (/^mocks?_.*\.py$|_mocks?\.py$/.test(file) || dirs.some((d) => /^(mocks?|fakes)$/i.test(d))) return { context: 'test', reason: `\`${file}\` is a mock` };
+  if (/^mocks?_.*\.py$|_mocks?\.py$/.test(file) || dirs.some((d) => /^(mocks?|fakes)$/i.test(d))) return { context: 'test', reason: `\`${file}\` is a mock`, firm: true };
   const under = (names: ReadonlySet<string>): string | undefined => dirs.find((d) => names.has(d.toLowerCase()));
   const test = under(TEST_DIRS);
   if (test) return { context: 'test', reason: `the file is under \`${test}/\`` };
@@ -187,6 +187,7 @@ function markFiles(project: Project, graph: ReachGraph, state: Propagation): voi
     }
     if (place) {
       state.fileContext[id] ??= place.context;
+      if (place.firm) state.firm[id] = true;
       state.mark(id, place.context, { root: { description: place.reason, ...at } }, false);
     }
   }
@@ -208,6 +209,8 @@ class Propagation {
   private readonly spreadMask: number[];
   /** The context a function's file gives it (test, example, script, lambda), if any. */
   readonly fileContext: (ExecutionContext | undefined)[];
+  /** Files whose context nothing overrides: a mock stays a mock even when the server can reach it (behind a flag). */
+  readonly firm: boolean[] = [];
   private readonly links = new Map<ExecutionContext, Map<number, Link>>();
   private queue: [number, ExecutionContext][] = [];
 
@@ -246,6 +249,7 @@ class Propagation {
         // Library is what nothing else reaches: a function that a real entry point runs (a script's
         // `asyncio.run`, a server, start-up, Lambda) is not also "whoever imports it may await it".
         if (context === 'library' && (this.mask[edge.to] & ENTRY_MASK) !== 0) continue;
+        if (this.firm[edge.to] && context !== this.fileContext[edge.to]) continue;
         // What start-up code defines and does not call itself (the app a factory returns) is what it serves.
         const next = context === 'startup' && (edge.how === 'starts' || edge.how === 'defines') ? 'server' : context;
         this.mark(edge.to, next, { from: id, fromContext: context, edge });
