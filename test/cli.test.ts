@@ -227,16 +227,16 @@ describe('discovery', () => {
       'generated/a.py': BLOCKING,
       '.venv/lib/b.py': BLOCKING,
       'build/c.py': BLOCKING,
-      'migrations/d.py': BLOCKING,
-      'pylint-perf.json': '{"extend-exclude": ["migrations/"]}',
+      'archive/d.py': BLOCKING,
+      'pylint-perf.json': '{"extend-exclude": ["archive/"]}',
       'src/e.py': BLOCKING,
     });
     mkdirSync(path.join(dir, '.git'));
     const r = await cli(['check', '.', '--format', 'json'], dir);
     expect((JSON.parse(r.stdout) as { path: string }[]).map((i) => i.path)).toEqual(['src/e.py']);
-    const explicit = await cli(['check', 'generated/a.py', 'migrations/d.py', '--format', 'json'], dir);
-    expect((JSON.parse(explicit.stdout) as { path: string }[]).map((i) => i.path)).toEqual(['generated/a.py', 'migrations/d.py']);
-    const forced = await cli(['check', 'migrations/d.py', '--force-exclude', '--format', 'json'], dir);
+    const explicit = await cli(['check', 'generated/a.py', 'archive/d.py', '--format', 'json'], dir);
+    expect((JSON.parse(explicit.stdout) as { path: string }[]).map((i) => i.path)).toEqual(['archive/d.py', 'generated/a.py']);
+    const forced = await cli(['check', 'archive/d.py', '--force-exclude', '--format', 'json'], dir);
     expect(JSON.parse(forced.stdout)).toEqual([]);
   });
 

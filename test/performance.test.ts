@@ -18,7 +18,7 @@ const BLOCKING = 'import time\n\nasync def handler():\n    time.sleep(1)\n';
 
 describe('the cache', () => {
   const project = () =>
-    tempProject({ 'pyproject.toml': '[project]\nname = "x"\n', 'app/a.py': BLOCKING, 'app/b.py': 'from app.a import handler\n', Dockerfile: 'FROM python:3.12\nCMD ["uvicorn", "app.a:app"]\n' });
+    tempProject({ 'pyproject.toml': '[project]\nname = "x"\n', 'app/a.py': BLOCKING, 'app/b.py': 'from app.a import handler\n', Procfile: 'web: uvicorn app.a:app\n' });
 
   it('returns the same findings from the cache and notices a changed file', async () => {
     const dir = project();

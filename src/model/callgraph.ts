@@ -11,7 +11,7 @@
  * A caller can leave edges out (the steps that run once per process: `onceStep`).
  */
 
-import type { CallFact, DecoratorFact, ModuleFacts } from '../read/python/facts.js';
+import type { CallFact, DecoratorFact, ModuleFacts, ValueFact } from '../read/python/facts.js';
 import { cacheDecorator } from './caching.js';
 import type { Project } from './project.js';
 
@@ -85,6 +85,57 @@ export class CallGraph {
       this.edgeCache.set(node.key, out);
     }
     return out;
+  }
+
+  private callerIndex: Map<string, { module: ModuleFacts; call: CallFact }[]> | undefined;
+
+  /** Every call in the project that runs this function (built on first use: it resolves every call). */
+  callSites(node: FunctionNode): { module: ModuleFacts; call: CallFact }[] {
+    if (!this.callerIndex) {
+      this.callerIndex = new Map();
+      for (const module of this.project.modules) {
+        for (const call of module.calls) {
+          const to = this.target(call);
+          if (to) (this.callerIndex.get(to.key) ?? this.callerIndex.set(to.key, []).get(to.key)!).push({ module, call });
+        }
+      }
+    }
+    return this.callerIndex.get(node.key) ?? [];
+  }
+
+  private readonly neverTruthyCache = new Map<string, boolean>();
+
+  /**
+   * A parameter with a falsy default (`url=None`, `blocking=False`) that no call in the project
+   * sets to anything but a falsy literal: a branch under \`if url:\` never runs. False when the
+   * function is never called in the project (its callers are elsewhere) or a call passes `*args` /
+   * `**kwargs`.
+   */
+  neverTruthy(node: FunctionNode, name: string): boolean {
+    const key = `${node.key}\n${name}`;
+    let found = this.neverTruthyCache.get(key);
+    if (found === undefined) this.neverTruthyCache.set(key, (found = this.computeNeverTruthy(node, name)));
+    return found;
+  }
+
+  private computeNeverTruthy(node: FunctionNode, name: string): boolean {
+    const scope = node.module.scopes[node.scopeIndex];
+    const index = scope.parameters.findIndex((p) => p.name === name);
+    const param = scope.parameters[index];
+    if (!param?.falsyDefault) return false;
+    const sites = this.callSites(node);
+    if (sites.length === 0) return false;
+    // `obj.method(a)` fills the parameters after `self`; `Class(a)` those after `__init__`'s `self`.
+    const bound = scope.parameters[0]?.name === 'self' || scope.parameters[0]?.name === 'cls' ? 1 : 0;
+    const falsy = (v: ValueFact): boolean => v.kind === 'none' || (v.kind === 'bool' && !v.value) || (v.kind === 'num' && Number(v.value) === 0) || (v.kind === 'str' && v.value === '');
+    return sites.every(({ call }) => {
+      if (call.arguments.some((a) => a.splat)) return false;
+      const byKeyword = call.arguments.find((a) => a.keyword === name);
+      if (byKeyword) return falsy(byKeyword.value);
+      const positional = call.arguments.filter((a) => !a.keyword);
+      const at = index - bound;
+      return at < 0 || at >= positional.length || falsy(positional[at].value);
+    });
   }
 
   /** The project function a call runs synchronously, if any. */

@@ -7,7 +7,8 @@
  *            Channels handler, a GraphQL resolver, or a task started by server or start-up code
  *   startup  reached from a lifespan function or a start-up/shut-down hook (runs once, before traffic)
  *   script   reached from a loop of its own (`asyncio.run(...)`), a `__main__` block or a CLI
- *            command; or in a module under `scripts/`, `bin/`, `tools/` (not a package)
+ *            command; or in a module under `scripts/`, `bin/`, `tools/` (not a package), or a
+ *            database migration (`migrations/`, `alembic/`)
  *   test     test files (`test_*.py`, `*_test.py`, `conftest.py`, under `tests/`, `test/`, `e2e/`, `cypress/`),
  *            pytest fixtures, `async def test_*`, `TestCase` methods
  *   example  files under `examples/`, `docs/`, `notebooks/`, `tutorials/`, `benchmarks/`...
@@ -99,9 +100,11 @@ const TASK_STARTERS = /^(?:asyncio\.(?:create_task|ensure_future)|starlette\.bac
 const TEST_DIRS = new Set(['tests', 'test', 'e2e', 'cypress']);
 const EXAMPLE_DIRS = new Set(['examples', 'example', 'tutorials', 'tutorial', 'docs', 'docs_src', 'notebooks', 'evals', 'benchmarks', 'benchmark', 'samples', 'sample', 'demo', 'demos', 'cookbook']);
 const SCRIPT_DIRS = new Set(['scripts', 'bin', 'tools']);
+/** Database migrations: run once by a deploy step (`alembic upgrade head`, `manage.py migrate`), never by a request. */
+const MIGRATION_DIRS = new Set(['migrations', 'alembic']);
 
 /** The context a module's place gives it (`tests/`, `examples/`, `scripts/`), with the reason. */
-export function pathContext(project: Project, module: ModuleFacts): { context: ExecutionContext; reason: string } | undefined {
+export function pathContext(project: Project, module: ModuleFacts): { context: ExecutionContext; reason: string; firm?: boolean } | undefined {
   // Folders above a directory the user named do not decide: `check examples/demo` checks a service.
   const base = project.namedDirectories.filter((d) => module.path.startsWith(d + path.sep)).sort((a, b) => b.length - a.length)[0] ?? project.root;
   const rel = path.relative(base, module.path);
@@ -109,11 +112,15 @@ export function pathContext(project: Project, module: ModuleFacts): { context: E
   const file = parts[parts.length - 1];
   const dirs = parts.slice(0, -1);
   if (/^test_.*\.py$|_test\.py$|^conftest\.py$/.test(file)) return { context: 'test', reason: `\`${file}\` is a test file` };
+  // Mocks stand in for the real service in tests and local development (`mock_agent_service.py`).
+  if (/^mocks?_.*\.py$|_mocks?\.py$/.test(file) || dirs.some((d) => /^(mocks?|fakes)$/i.test(d))) return { context: 'test', reason: `\`${file}\` is a mock`, firm: true };
   const under = (names: ReadonlySet<string>): string | undefined => dirs.find((d) => names.has(d.toLowerCase()));
   const test = under(TEST_DIRS);
   if (test) return { context: 'test', reason: `the file is under \`${test}/\`` };
   const example = under(EXAMPLE_DIRS);
   if (example) return { context: 'example', reason: `the file is under \`${example}/\`` };
+  const migration = under(MIGRATION_DIRS);
+  if (migration) return { context: 'script', reason: `the file is a database migration (under \`${migration}/\`)` };
   for (let i = 0; i < dirs.length; i++) {
     if (!SCRIPT_DIRS.has(dirs[i].toLowerCase())) continue;
     // `tools/` is also a common package name (an agent's tools): only a folder of scripts counts.
@@ -180,6 +187,7 @@ function markFiles(project: Project, graph: ReachGraph, state: Propagation): voi
     }
     if (place) {
       state.fileContext[id] ??= place.context;
+      if (place.firm) state.firm[id] = true;
       state.mark(id, place.context, { root: { description: place.reason, ...at } }, false);
     }
   }
@@ -201,6 +209,8 @@ class Propagation {
   private readonly spreadMask: number[];
   /** The context a function's file gives it (test, example, script, lambda), if any. */
   readonly fileContext: (ExecutionContext | undefined)[];
+  /** Files whose context nothing overrides: a mock stays a mock even when the server can reach it (behind a flag). */
+  readonly firm: boolean[] = [];
   private readonly links = new Map<ExecutionContext, Map<number, Link>>();
   private queue: [number, ExecutionContext][] = [];
 
@@ -236,6 +246,10 @@ class Propagation {
       for (const edge of this.graph.edges(id)) {
         // Handing a function to something is not awaiting it: what registers a lifespan does not run it.
         if (context === 'library' && edge.how === 'passes') continue;
+        // Library is what nothing else reaches: a function that a real entry point runs (a script's
+        // `asyncio.run`, a server, start-up, Lambda) is not also "whoever imports it may await it".
+        if (context === 'library' && (this.mask[edge.to] & ENTRY_MASK) !== 0) continue;
+        if (this.firm[edge.to] && context !== this.fileContext[edge.to]) continue;
         // What start-up code defines and does not call itself (the app a factory returns) is what it serves.
         const next = context === 'startup' && (edge.how === 'starts' || edge.how === 'defines') ? 'server' : context;
         this.mark(edge.to, next, { from: id, fromContext: context, edge });
@@ -260,6 +274,8 @@ class Propagation {
 }
 
 const bit = (context: ExecutionContext): number => 1 << EXECUTION_CONTEXTS.indexOf(context);
+/** The contexts of real entry points (not library, tests or examples). */
+const ENTRY_MASK = bit('server') | bit('startup') | bit('script') | bit('lambda');
 
 /**
  * Every `def` of the project as a node; edges to what its body runs or hands on, resolved on first

@@ -203,6 +203,11 @@ function invocationLaunch(b: Builder, invocation: ServerInvocation, root: Source
   const model = target?.module ? loadsModel(project, target.module) : undefined;
   if (model) launch.modelServer = model;
   decide(b, launch, { development: isDevelopment(invocation, settings) ? developmentText(invocation) : undefined, root });
+  if (launch.production && target && !target.module && /^[\w.]+(?::[\w.]+(?:\(\))?)?$/.test(target.text) && project.modules.length > 0) {
+    // `uvicorn backend.server:app` where no such module exists: a command left behind by a move.
+    launch.production = false;
+    launch.reason = `its app \`${target.text}\` names no module of the project (a stale command)`;
+  }
   return launch;
 }
 

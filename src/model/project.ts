@@ -215,8 +215,9 @@ export class Project {
     if (last === '()' && prefix.length >= 2) return this.returnedBy(prefix.slice(0, -1));
     if (last === '[]' || prefix.length < 2) return null;
     const before = prefix.slice(0, -1);
-    // A name bound at module level in a project module.
-    if (before[before.length - 1] !== '()' && before[before.length - 1] !== '[]') {
+    // A name bound at module level in a project module. A name that is itself a module of the
+    // project stays: `rag.svr.x` is not rewritten through a test package that `rag.svr` also resolves to.
+    if (before[before.length - 1] !== '()' && before[before.length - 1] !== '[]' && !this.byName.has(joined)) {
       const module = this.module(detokenize(before));
       if (module) {
         const bound = module.symbols[last];

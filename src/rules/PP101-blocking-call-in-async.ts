@@ -3,7 +3,7 @@ import type { CallFact, ModuleFacts, SuppressionFact } from '../read/python/fact
 import type { Rule, RuleContext } from './rule.js';
 import { callGraph, functoolsCache, onceStep, propagate, type FunctionNode, type OnceStep, type Reach } from '../model/callgraph.js';
 import type { Project } from '../model/project.js';
-import { isStdlibModule } from '../read/python/stdlib.js';
+import { importAsyncio } from '../model/import-placement.js';
 import { blockingEntry, type BlockingCategory, type BlockingEntry } from '../model/blocking-calls.js';
 import { contextOf, type ExecutionContext } from '../model/contexts.js';
 import { fnmatch } from '../core/fnmatch.js';
@@ -73,6 +73,7 @@ const FILE_WRAPPERS = new Set(['trio.wrap_file', 'anyio.wrap_file']);
 export interface Options {
   blockingCalls: string[];
   callDepth: number;
+  metadataCalls: 'in-loops' | 'all' | 'off';
 }
 
 const compiledPatterns = new WeakMap<string[], RegExp[]>();
@@ -104,39 +105,6 @@ function asyncioSleepFix(module: ModuleFacts, call: CallFact): { edits: TextEdit
   return { edits, applicability: 'safe' };
 }
 
-/**
- * `import asyncio` where isort and Ruff (I001) would put it: in the standard-library block of the
- * first imports, in alphabetical order among the plain `import x` statements; a block of its own
- * before the first import when that block holds no standard-library module; after the docstring
- * and `from __future__` imports when the module imports nothing at top level.
- */
-function importAsyncio(module: ModuleFacts): TextEdit | undefined {
-  const at = (line: number, text: string): TextEdit => ({ range: { line, column: 1, endLine: line, endColumn: 1 }, text });
-  // Unconditional top-level import statements that start a line (an indented one sits in a block).
-  const top = module.imports
-    .filter((i) => i.scope === 0 && !i.conditional && !i.typeCheckingOnly && i.range.column === 1)
-    .sort((a, b) => a.range.line - b.range.line);
-  if (top.length === 0) {
-    const { endLine, nextLine, nextIsDefinition } = module.header;
-    const blankAfter = nextIsDefinition ? 2 : 1;
-    if (endLine > 0) {
-      const blanksThere = nextLine > 0 ? nextLine - endLine - 1 : blankAfter;
-      return at(endLine + 1, `\nimport asyncio\n${'\n'.repeat(Math.max(0, blankAfter - blanksThere))}`);
-    }
-    return nextLine > 0 ? at(nextLine, `import asyncio\n${'\n'.repeat(blankAfter)}`) : undefined;
-  }
-  const firstOther = top.findIndex((i) => i.level > 0 || !isStdlibModule(i.module));
-  const stdlib = firstOther < 0 ? top : top.slice(0, firstOther);
-  if (stdlib.length === 0) return at(top[0].range.line, 'import asyncio\n\n');
-  const plain = stdlib.filter((i) => i.name === undefined);
-  const after = plain.find((i) => i.module.toLowerCase() > 'asyncio');
-  if (after) return at(after.range.line, 'import asyncio\n');
-  if (plain.length === 0) return at(stdlib[0].range.line, 'import asyncio\n');
-  const last = plain[plain.length - 1].range.endLine;
-  // The last line of a file without a final newline: the edit lands at the end of the text.
-  return at(last + 1, last >= module.lineCount ? '\nimport asyncio\n' : 'import asyncio\n');
-}
-
 export const rule: Rule<Options> = {
   code: 'PP101',
   name: 'blocking-call-in-async',
@@ -151,9 +119,9 @@ export const rule: Rule<Options> = {
 
 **Where the \`async def\` runs.** A blocking call hurts only when the loop is shared, so findings depend on the function's execution context (see "Execution contexts" in the README): reported in *server* code (reached from a route, a dependency, middleware, a websocket or socket.io handler, a background task — every request on the worker waits) and in *library* code (an importable package's async code that nothing in the project serves: it blocks whoever awaits it); in *startup* code (lifespan, start-up and shut-down hooks, and the code of a function that starts a server itself — \`await uvicorn.Server(config).serve()\`, \`uvicorn.run(app)\` — which runs before and after serving: once, outside traffic) as \`info\`; a task that start-up code starts, or a function it defines and hands on (the app a factory returns), runs while the server serves: *server*. Not reported by default: *script* (\`asyncio.run(main())\` in a \`__main__\` block, CLI commands, \`scripts/\`), *test*, *example* (\`examples/\`, \`docs/\`, \`notebooks/\`...) and *lambda* code (one event per execution environment). Choose with the \`contexts\` option; \`pylint-perf explain --why FILE:LINE\` shows where a function runs, and why. The message says what the call costs in that context, and the JSON output has the finding's \`context\`.
 
-**Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
+**Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts, except a branch under \`if PARAM:\` / \`if PARAM is not None:\` whose parameter has a falsy default (\`blocking=False\`, \`url=None\`) that no call in the project sets to anything else (\`send(event)\`, \`fetch(None)\`): that branch never runs; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
 
-**Once per process.** A blocking call that runs once per process rather than on every request is reported as \`info\`: inside a memoisation guard — \`if _client is None:\` / \`if not _ready:\` whose block assigns that name, where the name is a \`global\` of the function or an attribute of \`cls\`, of a class or of a module (not of \`self\`, a parameter or a local) — or in a function under \`@functools.cache\` / \`@functools.lru_cache\` (whatever its arguments), or after the early return of a memoised value (\`if _client is not None: return _client\`), or in a logger set-up that returns early once the logger has handlers (\`logger = logging.getLogger(name)\`, \`if logger.handlers: return logger\`, then \`logger.addHandler(...)\`: loggers are process-wide). Through project functions, the call is \`info\` only when every way to a blocking call within \`call-depth\` runs once per process; a function that blocks once in a guard and again on every call is reported for the latter.
+**Once per process.** A blocking call that runs once per process rather than on every request is reported as \`info\`: inside a memoisation guard — \`if _client is None:\` / \`if not _ready:\` whose block assigns that name, where the name is a \`global\` of the function or an attribute of \`cls\`, of a class or of a module (not of \`self\`, a parameter or a local) — or in a function under \`@functools.cache\` / \`@functools.lru_cache\` (whatever its arguments), or after the early return of a memoised value (\`if _client is not None: return _client\`), or in a cache keyed by the arguments (\`if key in _cache: return _cache[key]\` … \`_cache[key] = ...\`, or \`if key not in _cache: _cache[key] = ...\`, on a module-level dict: once per key), or in a logger set-up that returns early once the logger has handlers (\`logger = logging.getLogger(name)\`, \`if logger.handlers: return logger\`, then \`logger.addHandler(...)\`: loggers are process-wide). Through project functions, the call is \`info\` only when every way to a blocking call within \`call-depth\` runs once per process; a function that blocks once in a guard and again on every call is reported for the latter.
 
 **One finding per cause.** Calls on the loop to the same project function that blocks are one problem, not one per handler: \`get_user() → db.query()\` called from 30 handlers is reported once, at the first call site in path and line order, with the message ending \`(also called on the event loop from 29 other places).\` and the other call sites (the first 20) as related locations. Call sites in different execution contexts make groups of their own (a test's call site never stands for a server's); a blocking call written in the \`async def\` itself is never grouped (each is its own fix). The group is formed among the files checked: \`pylint-perf check b.py\` reports b.py's call site. Suppressions: a suppression on the reported call site silences the whole group; a call site with a PP101 suppression of its own (on its line, or \`disable-file\` for its file) leaves the group and is silenced alone, so no suppression is left unused.
 
@@ -161,7 +129,7 @@ export const rule: Rule<Options> = {
 
 **Star imports.** \`from x import *\` binds only what \`x\` exports — its \`__all__\`, else its public module-level names — so it hides the builtin \`open\`, \`input\` or \`print\` only when \`x\` is a project module that exports that name; star imports from the standard library and third-party packages are assumed not to rebind them.
 
-Names are resolved through imports, aliases and simple types: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, and objects bound at module level in any project module. Disk metadata calls that take microseconds on a local disk (\`os.path.exists|isfile|isdir|getsize|getmtime\`..., \`Path.exists|is_file|is_dir|stat|mkdir\`, \`os.makedirs\`, \`os.mkdir\`) and closing a file are reported as \`info\` — the metadata calls of one \`async def\` as one finding, at the first, with the others as related locations; directory listings and changes (\`Path.iterdir|glob|rglob|unlink|touch|rmdir\`) and CPU-bound password hashing (\`bcrypt\`, \`passlib\`, \`argon2\`, \`hashlib.pbkdf2_hmac\`) as warnings. The catalogue covers every call of Ruff's and flake8-async's ASYNC210–212, ASYNC220–222, ASYNC230–232, ASYNC250 and ASYNC251, plus \`requests.request\` and \`httpx.request\`.`,
+Names are resolved through imports, aliases and simple types: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, and objects bound at module level in any project module. Disk metadata calls take microseconds on a local disk (\`os.path.exists|isfile|isdir|getsize|getmtime\`..., \`Path.exists|is_file|is_dir|stat|mkdir\`, \`os.makedirs\`, \`os.mkdir\`): a few of them are not worth a finding, so by default (\`metadata-calls = "in-loops"\`) they are reported only where they run once per item of a loop or comprehension — in the \`async def\` or on the way to the call — as \`info\`, the metadata calls of one \`async def\` as one finding with the others as related locations (\`"all"\` reports every one, \`"off"\` none). Closing a file is \`info\`; directory listings and changes (\`Path.iterdir|glob|rglob|unlink|touch|rmdir\`) and CPU-bound password hashing (\`bcrypt\`, \`passlib\`, \`argon2\`, \`hashlib.pbkdf2_hmac\`) as warnings. The catalogue covers every call of Ruff's and flake8-async's ASYNC210–212, ASYNC220–222, ASYNC230–232, ASYNC250 and ASYNC251, plus \`requests.request\` and \`httpx.request\`.`,
     why: `An \`async def\` runs on the event loop; while a call blocks, the loop serves no one. Measured by the FLINTERS load test: 1,000 concurrent requests to a handler waiting 1 s — with a blocking wait the server delivered **108.8 req/s with p99 9.15 s**; with \`await\` it delivered **799 req/s with p99 1.21 s**. A worker that blocks serves ten one-second requests in 10.08 s instead of 1.06 s. “High Performance FastAPI” (PyCon JP 2021) advises: use async/await wherever the network is involved.`,
     fix: `Use the async API: \`await asyncio.sleep\`; \`httpx.AsyncClient\` or \`aiohttp\`; \`asyncpg\`, async \`psycopg\`, \`redis.asyncio\`, SQLAlchemy \`AsyncSession\`; \`aiofiles\` or \`anyio.Path\`; \`aioboto3\`. Or keep the sync library and move the call off the loop with \`await asyncio.to_thread(fn, ...)\` / \`run_in_threadpool\`, or make the handler a plain \`def\` (FastAPI and Starlette run those in a thread pool). \`--fix\` rewrites \`time.sleep(x)\` to \`await asyncio.sleep(x)\` and adds \`import asyncio\` when needed, where isort and Ruff (I001) would put it: in the standard-library block of the first imports, in alphabetical order; as a block of its own before the first import when that block has no standard-library module; after the docstring and \`from __future__\` imports when the module imports nothing at top level.`,
     bad: `import time
@@ -206,13 +174,18 @@ async def get_user(user_id: int):
         description:
           'Extra qualified names to treat as blocking, fnmatch-style (`mylib.sync_fetch`, `vendor.client.*`). Objects are written with `()`: `vendor.Client().fetch`.',
       },
+      'metadata-calls': {
+        enum: ['in-loops', 'all', 'off'],
+        description:
+          'Disk metadata calls (`os.path.exists`, `Path.mkdir`, `os.makedirs`...) take microseconds on a local disk: `in-loops` reports them (as `info`) only where they run once per item of a loop or comprehension, in the `async def` or on the way to it; `all` reports every one; `off` none.',
+      },
       'call-depth': {
         type: 'integer',
         minimum: 0,
         description: 'How many project functions deep to follow a call from an `async def` to a blocking call: `handler → service.get() → repo.fetch() → Session.query()` needs 2; 0 reports direct calls only.',
       },
     },
-    defaults: { blockingCalls: [], callDepth: 3 },
+    defaults: { blockingCalls: [], callDepth: 3, metadataCalls: 'in-loops' },
   },
 
   checkModule(module: ModuleFacts, context: RuleContext<Options>): void {
@@ -250,8 +223,9 @@ async def get_user(user_id: int):
       const display = name ? name.replace(/\(\)/g, '') : undefined;
       const shown = display && display !== call.calleeText ? ` (${display})` : '';
       const runs = loopContext(project, module, loop);
-      if (call.onceGuard === undefined && entry.severity === 'info' && entry.category === 'filesystem') {
-        project.derived(pendingMetadata).push({ module, call, loop, what: `\`${call.calleeText}()\`${shown}`, related: [] });
+      if (isMetadata(entry)) {
+        if (call.onceGuard !== undefined) continue;
+        if (metadataWanted(context.options, call.inLoop === true)) project.derived(pendingMetadata).push({ module, call, loop, what: `\`${call.calleeText}()\`${shown}`, related: [], inLoop: call.inLoop === true });
         continue;
       }
       const message = `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn.name}\`: ${runs.consequence}; ${ADVICE[entry.category]}.`;
@@ -325,7 +299,10 @@ function blockingFunctions(project: Project, options: Options): BlockingReach {
     }
     // Four searches over the same calls and functions: each answer is computed once.
     const directs = new Map<CallFact, Blocking | null>();
-    const direct = (module: ModuleFacts, call: CallFact): Blocking | undefined => {
+    // A branch under `if url:` where no call in the project passes a truthy `url` never runs.
+    const dead = (call: CallFact, owner: FunctionNode): boolean => call.requires?.some((p) => graph.neverTruthy(owner, p)) === true;
+    const direct = (module: ModuleFacts, call: CallFact, owner: FunctionNode): Blocking | undefined => {
+      if (dead(call, owner)) return undefined;
       let found = directs.get(call);
       if (found === undefined) directs.set(call, (found = directEntry(project, module, call, patterns) ?? null));
       return found ?? undefined;
@@ -342,13 +319,13 @@ function blockingFunctions(project: Project, options: Options): BlockingReach {
         options.callDepth,
         (module, call, owner) => {
           if (call.onceGuard !== undefined || cached(owner)) return undefined;
-          const found = direct(module, call);
+          const found = direct(module, call, owner);
           return found && severityRank(found.entry.severity ?? 'error') >= severityRank(least) ? found : undefined;
         },
         roots,
-        (edge) => edge.call.onceGuard === undefined && !cached(edge.to) && !cached(edge.from),
+        (edge) => edge.call.onceGuard === undefined && !cached(edge.to) && !cached(edge.from) && !dead(edge.call, edge.from),
       );
-    reach = { everyCall: [everyCall('error'), everyCall('warning'), everyCall('info')], any: propagate(graph, options.callDepth, direct, roots) };
+    reach = { everyCall: [everyCall('error'), everyCall('warning'), everyCall('info')], any: propagate(graph, options.callDepth, direct, roots, (edge) => !dead(edge.call, edge.from)) };
     reachCache.set(project, reach);
   }
   return reach;
@@ -391,6 +368,8 @@ function collectIndirect(module: ModuleFacts, context: RuleContext<Options>, alr
     const r = reaches.get(target.key);
     if (!r) continue;
     const every = reaches !== any;
+    // A disk metadata call that runs once per process is never worth a finding.
+    if (!every && isMetadata(r.detail.entry)) continue;
     const found: IndirectCall = { module, call, target, reach: r, reaches };
     if (!every) found.once = firstOnceStep(project, found);
     pending.push(found);
@@ -443,8 +422,10 @@ function reportIndirect(context: RuleContext<Options>): void {
     const [first, ...others] = group.filter((c) => !suppressedFile(c.module));
     const also = others.filter((c) => !suppressedLine(c.module, c.call.range.line));
     alone.push(...others.filter((c) => !also.includes(c)));
-    if (first && !first.once && isMetadata(first.reach.detail.entry) && also.length === 0) joinMetadata(project, first);
-    else if (first) reportCall(context, first, also);
+    if (first && !first.once && isMetadata(first.reach.detail.entry)) {
+      // Disk metadata: each call site joins its own function's group, when wanted.
+      for (const c of [first, ...also]) if (metadataWanted(context.options, chainInLoop(c))) joinMetadata(project, c);
+    } else if (first) reportCall(context, first, also);
     for (const c of alone) reportCall(context, c, []);
   }
 }
@@ -512,18 +493,25 @@ function loopFunctionName(c: IndirectCall): string {
 function onceReason(step: OnceStep): string {
   if (step.kind === 'cache') return `\`${step.callee.module.scopes[step.callee.scopeIndex].qualname}\` is cached (\`@${step.decorator.text}\`)`;
   const owner = step.owner.module.scopes[step.owner.scopeIndex].qualname;
+  if (step.name === 'importlib.util.find_spec()') return `the call sits in an install guard of \`${owner}\` (a branch taken while a package is missing, which installs it)`;
+  if (step.name.endsWith('[]')) return `the call sits in a cache of \`${owner}\` keyed by its arguments (a branch taken while the key is missing from \`${step.name.slice(0, -2)}\`, which stores it)`;
   if (step.name.endsWith('.handlers')) return `the call sits in the logger set-up of \`${owner}\`, skipped once \`${step.name.slice(0, -'.handlers'.length)}\` has handlers (loggers are process-wide)`;
   return `the call sits in a memoisation guard of \`${owner}\` (a branch taken while \`${step.name}\` is unset, which sets it)`;
 }
 
 function onceIndirectMessage(project: Project, c: IndirectCall, once: OnceStep, names: string[], fn: string): string {
   const r = c.reach;
-  return `\`${c.call.calleeText}()\` reaches a blocking ${NOUN[r.detail.entry.category]} call inside \`async def ${fn}\`: ${names.join(' → ')} at ${where(project, r.module.path, r.call.range.line)}, but ${onceReason(once)}: it runs once per process, not on every call. Only the first call waits; to spare it that too, do it at start-up (a lifespan hook), or run it in a thread: \`await asyncio.to_thread(${c.call.calleeText}, ...)\`.`;
+  return `\`${c.call.calleeText}()\` reaches a blocking ${NOUN[r.detail.entry.category]} call inside \`async def ${fn}\`: ${names.join(' → ')} at ${where(project, r.module.path, r.call.range.line)}, but ${onceReason(once)}: it runs once per ${once.kind === 'guard' && once.name.endsWith('[]') ? 'key' : 'process'}, not on every call. Only the first call waits; to spare it that too, do it at start-up (a lifespan hook), or run it in a thread: \`await asyncio.to_thread(${c.call.calleeText}, ...)\`.`;
 }
 
 /** A blocking call written in the `async def` itself, inside a memoisation guard. */
 function onceDirectMessage(call: CallFact, shown: string, entry: BlockingEntry, fn: string): string {
-  return `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn}\`, in a memoisation guard (a branch taken while \`${call.onceGuard}\` is unset, which sets it): it runs once per process, so only the first call waits; to spare it that too, do it at start-up (a lifespan hook), or ${ADVICE[entry.category]}.`;
+  const guard = call.onceGuard === 'importlib.util.find_spec()'
+    ? 'in an install guard (a branch taken while a package is missing, which installs it): it runs once per process, so only the first call waits'
+    : call.onceGuard!.endsWith('[]')
+    ? `in a cache keyed by its arguments (a branch taken while the key is missing from \`${call.onceGuard!.slice(0, -2)}\`, which stores it): it runs once per key, so only the first call for each key waits`
+    : `in a memoisation guard (a branch taken while \`${call.onceGuard}\` is unset, which sets it): it runs once per process, so only the first call waits`;
+  return `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn}\`, ${guard}; to spare it that too, do it at start-up (a lifespan hook), or ${ADVICE[entry.category]}.`;
 }
 
 /** A disk metadata call on the loop (`os.path.isdir`, `Path.mkdir`...), directly or through project functions. */
@@ -534,11 +522,26 @@ interface MetadataCall {
   /** `os.path.isdir()`, or the chain `cache.status() → os.path.exists()`. */
   what: string;
   related: RelatedLocation[];
+  /** It runs once per item of a loop (in the \`async def\` or on the way to the call). */
+  inLoop: boolean;
 }
 
 const pendingMetadata = (): MetadataCall[] => [];
 
 const isMetadata = (entry: BlockingEntry): boolean => entry.severity === 'info' && entry.category === 'filesystem';
+
+/** Whether the `metadata-calls` option reports a metadata call that does (or does not) run in a loop. */
+const metadataWanted = (options: Options, inLoop: boolean): boolean => options.metadataCalls === 'all' || (options.metadataCalls === 'in-loops' && inLoop);
+
+/** Whether the call site, or a call on the way to the blocking call, runs once per item of a loop. */
+function chainInLoop(c: IndirectCall): boolean {
+  if (c.call.inLoop) return true;
+  for (let step: Reach<Blocking> | undefined = c.reach; step; step = step.via ? c.reaches.get(step.via.to.key) : undefined) {
+    if (step.via ? step.via.call.inLoop : step.call.inLoop) return true;
+    if (!step.via) break;
+  }
+  return false;
+}
 
 /** An indirect call whose only blocking call is a metadata call: one more item of its function's group. */
 function joinMetadata(project: Project, c: IndirectCall): void {
@@ -554,7 +557,7 @@ function joinMetadata(project: Project, c: IndirectCall): void {
     related.push({ path: step.via.from.module.path, range: step.via.call.range, message: `calls \`${step.via.call.calleeText}()\`` });
   }
   const at = where(project, c.reach.module.path, c.reach.call.range.line);
-  project.derived(pendingMetadata).push({ module: c.module, call: c.call, loop: c.module.scopes[c.call.scope].loopFunction, what: `${names.join(' → ')} (at ${at})`, related });
+  project.derived(pendingMetadata).push({ module: c.module, call: c.call, loop: c.module.scopes[c.call.scope].loopFunction, what: `${names.join(' → ')} (at ${at})`, related, inLoop: chainInLoop(c) });
 }
 
 /**
@@ -573,8 +576,14 @@ function reportMetadata(context: RuleContext<Options>): void {
     const [first, ...others] = group.sort((a, b) => (before(a.call, b.call) ? -1 : 1));
     const fn = first.module.scopes[first.loop].name;
     const runs = loopContext(project, first.module, first.loop);
+    // Once, at start-up, microseconds each: not worth a finding.
+    if (runs.contexts[0] === 'startup' && context.options.metadataCalls !== 'all') continue;
     const subject = others.length === 0 ? `${first.what} is a disk metadata call` : `${first.what} and ${others.length} other disk metadata call${others.length === 1 ? '' : 's'} run on the event loop`;
-    const message = `${subject} inside \`async def ${fn}\`: ${others.length === 0 ? 'it takes' : 'each takes'} microseconds on a local disk, but holds the loop for as long as the disk takes to answer (network storage, a busy volume); ${ADVICE.filesystem}.`;
+    const perItem = group.some((m) => m.inLoop);
+    const cost = perItem
+      ? 'once per item of a loop: microseconds each on a local disk, but they add up with the number of items, and each holds the loop for as long as the disk takes to answer (network storage, a busy volume)'
+      : `${others.length === 0 ? 'it takes' : 'each takes'} microseconds on a local disk, but holds the loop for as long as the disk takes to answer (network storage, a busy volume)`;
+    const message = `${subject} inside \`async def ${fn}\`${perItem ? ',' : ':'} ${cost}; ${ADVICE.filesystem}.`;
     const related = [
       ...first.related,
       ...others.map((o): RelatedLocation => ({ path: o.module.path, range: o.call.range, message: `also a disk metadata call: ${o.what}`, also: true })),

@@ -107,7 +107,21 @@ const PULLS_IN: Record<string, string[]> = {
   seaborn: ['matplotlib', 'pandas'],
   statsmodels: ['pandas', 'scipy'],
   vertexai: ['google.cloud.aiplatform'],
+  sklearn: ['scipy'],
+  // Light packages whose modules load a heavy one at import (checked in their sources).
+  'unstructured.staging.base': ['pandas'],
+  'unstructured.partition.auto': ['pandas'],
+  'unstructured.partition.csv': ['pandas'],
+  'unstructured.partition.xlsx': ['pandas'],
 };
+
+/** The heavy libraries an imported module loads itself (`statsmodels.tsa.api` → pandas, scipy). */
+function pulledBy(full: string): string[] {
+  const parts = full.split('.');
+  const out: string[] = [];
+  for (let i = 1; i <= parts.length; i++) out.push(...(PULLS_IN[parts.slice(0, i).join('.')] ?? []));
+  return out;
+}
 
 /**
  * The library an imported name belongs to: its top-level package (`keras.layers.Dense` → keras,
@@ -149,9 +163,11 @@ function librariesOf(
   routerModules: Set<ModuleFacts>,
   options: Options,
   times: ImportTimes | undefined,
-): { libraries: Map<string, HeavyImport[]>; appWide: Map<string, AppWideCause> } {
+): { libraries: Map<string, HeavyImport[]>; appWide: Map<string, AppWideCause>; pulled: Map<string, { by: string; module: ModuleFacts; statement: ImportFact }> } {
   const libraries = new Map<string, HeavyImport[]>();
   const appWide = new Map<string, AppWideCause>();
+  // Heavy libraries that another module-level import on the path loads itself.
+  const pulled = new Map<string, { by: string; module: ModuleFacts; statement: ImportFact }>();
   for (const module of path.reached.keys()) {
     const reportable = path.entry !== undefined || routerModules.has(module);
     const lazy = lazyModules(module);
@@ -161,6 +177,9 @@ function librariesOf(
       if (project.module(name.split('.')[0]) || project.module(name)) continue;
       const full = statement.name ? `${name}.${statement.name}` : name;
       const library = libraryOf(full);
+      if (!statement.lazy && !lazy.has(name)) {
+        for (const p of pulledBy(full)) if (p !== library && !pulled.has(p)) pulled.set(p, { by: full, module, statement });
+      }
       const use = module.importedNameUses[statement.boundAs];
       // Used while the module is imported (a module-level call, a decorator, a class base, an evaluated annotation).
       const site = use?.importTime ? importTimeUseSite(module, statement) : undefined;
@@ -183,7 +202,7 @@ function librariesOf(
       libraries.set(library, list);
     }
   }
-  return { libraries, appWide };
+  return { libraries, appWide, pulled };
 }
 
 function statementText(statement: ImportFact): string {
@@ -289,7 +308,7 @@ export const rule: Rule<Options> = {
 
 **One finding per library and app entry.** A library is reported once per start-up path — at its first module-level import that start-up reaches from the app entry (or from a router module no entry imports), breadth-first — with every other module-level import of it on that path as related locations: \`from keras.layers import Dense\`, \`from keras.layers import Dropout\` and \`import tensorflow as tf\` in three model modules are one finding, because deferring only some of them saves nothing. A library is a top-level package (\`keras\` and \`tensorflow\` count as one, as do the \`langchain*\` packages), a \`google.cloud.*\` client, or another \`google.*\` package. Two app entries that load the same library get one finding each, unless both would be at the same import.
 
-**Libraries start-up needs anyway are not reported (app-wide).** When a module on the start-up path uses the library while it is imported — a model loaded at module level, a class base, a decorator, an evaluated annotation, a module-level call such as \`tf.config...\`, but not a call under \`if __name__ == "__main__":\`, which an import does not run — or when project code that start-up runs calls it — a function called at module level (\`model = load_model()\`), a start-up hook (\`@app.on_event("startup")\`, \`lifespan=\`, \`add_event_handler("startup", fn)\`, Quart's \`before_serving\`, Sanic's \`before_server_start\`) and what they call or start in a thread, a few frames deep — deferring its imports would not shorten start-up: a single-purpose model server whose start-up loads its model says nothing. A library that another app-wide library imports itself is app-wide too (\`sentence_transformers\` loads \`torch\` and \`transformers\`). With \`report-app-wide\`, such a library gets one \`info\` finding where start-up uses it, with its imports as related locations.
+**Libraries start-up needs anyway are not reported (app-wide).** When a module on the start-up path uses the library while it is imported — a model loaded at module level, a class base, a decorator, an evaluated annotation, a module-level call such as \`tf.config...\`, but not a call under \`if __name__ == "__main__":\`, which an import does not run — or when project code that start-up runs calls it — a function called at module level (\`model = load_model()\`), a start-up hook (\`@app.on_event("startup")\`, \`lifespan=\`, \`add_event_handler("startup", fn)\`, Quart's \`before_serving\`, Sanic's \`before_server_start\`) and what they call or start in a thread, a few frames deep — deferring its imports would not shorten start-up: a single-purpose model server whose start-up loads its model says nothing. A library that another app-wide library imports itself is app-wide too (\`sentence_transformers\` loads \`torch\` and \`transformers\`), and so is one that another module-level import on the start-up path loads itself (\`statsmodels\` loads \`pandas\`, \`unstructured.partition.auto\` loads \`pandas\`): deferring it alone would save nothing. With \`report-app-wide\`, such a library gets one \`info\` finding where start-up uses it, with its imports as related locations.
 
 A module is heavy when it is in the built-in catalogue (\`torch\`, \`tensorflow\`, \`keras\`, \`jax\`, \`transformers\`, \`sentence_transformers\`, \`diffusers\`, \`google.generativeai\`, \`google.cloud.*\`, \`vertexai\`, \`langchain*\`, \`llama_index\`, \`pandas\`, \`polars\`, \`scipy.stats\` and other scipy submodules, \`sklearn\`, \`statsmodels\`, \`matplotlib\`, \`seaborn\`, \`plotly\`, \`cv2\`, \`spacy\`, \`nltk\`, \`gensim\`, \`sympy\`, \`numba\`, \`xgboost\`, \`lightgbm\`, \`catboost\`, \`onnxruntime\`), in \`heavy-modules\`, or — with \`--importtime FILE\`, the stderr of \`python -X importtime\` — measured at or above \`importtime-threshold-ms\` of cumulative import time; the measurement then decides and the message quotes it. \`light-modules\` removes entries.
 
@@ -339,7 +358,7 @@ def report():
     const app = applicationModel(project);
     const reported = new Set<string>();
     for (const path of startupPaths(project)) {
-      const { libraries, appWide } = librariesOf(project, path, app.routerModules, options, times);
+      const { libraries, appWide, pulled } = librariesOf(project, path, app.routerModules, options, times);
       // Libraries start-up runs project code for (a model loaded by a module-level call or a start-up hook).
       if ([...libraries.keys()].some((l) => !appWide.has(l))) {
         for (const { module, call, owner } of startupCalls(project, path)) {
@@ -356,6 +375,9 @@ def report():
         }
       }
       for (const [library, imports] of libraries) {
+        // Deferring it alone saves nothing while another start-up import loads it (statsmodels loads pandas).
+        const loader = pulled.get(library);
+        if (loader && !appWide.has(library)) appWide.set(library, { module: loader.module, range: loader.statement.range, how: `\`${loader.by}\` is imported at module level and loads ${library} itself` });
         const cause = appWide.get(library);
         if (cause) {
           if (options.reportAppWide) reportAppWide(context, path, imports, cause, reported);

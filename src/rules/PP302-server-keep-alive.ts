@@ -1,4 +1,4 @@
-import type { RelatedLocation, Severity } from '../core/diagnostics.js';
+import type { RelatedLocation } from '../core/diagnostics.js';
 import type { Rule, RuleContext } from './rule.js';
 import { known, valueText, type DeployValue, type ServerInvocation } from '../read/deploy/model.js';
 import { optionValue } from '../read/deploy/options.js';
@@ -10,8 +10,8 @@ import { servingView, type ServerLaunch } from '../model/production.js';
  * is missing (uvicorn's default is 5 s, gunicorn's 2 s) or a literal below `keep-alive-min-seconds`,
  * shorter than the idle timeout of the proxy or load balancer in front of it. Which invocations are
  * production, and what the project shows in front of them, comes from the production model
- * (model/production.ts): a warning when something in front keeps connections to the server, advice
- * (`info`) otherwise, unless `keep-alive-requires-proxy` is false.
+ * (model/production.ts): reported when something in front keeps connections to the server, or
+ * everywhere when `keep-alive-requires-proxy` is false.
  */
 
 interface Options {
@@ -26,7 +26,6 @@ function tooLow(value: DeployValue | true | undefined, min: number): number | un
 
 /** How a message speaks of what is (or is not) in front, its severity, and the locations to show. */
 interface Framing {
-  severity?: Severity;
   /** ` behind nginx (deploy/nginx.conf:12)`, or empty. */
   behind: string;
   /** The harm, for what is in front. */
@@ -47,15 +46,7 @@ function framing(context: RuleContext<Options>, launch: ServerLaunch, closes: st
       related,
     };
   }
-  if (!context.options.keepAliveRequiresProxy) {
-    return { behind: '', harm: `${closes}, before a load balancer does (AWS ALB: 60 s), which gives intermittent 502s`, related };
-  }
-  return {
-    severity: 'info',
-    behind: '',
-    harm: `${closes}. Nothing in front of it that keeps connections open (a proxy, a load balancer, a platform router) is visible in the project; if there is one (AWS ALB: 60 s idle), it will reuse connections the server has closed and clients see intermittent 502s`,
-    related,
-  };
+  return { behind: '', harm: `${closes}, before a load balancer does (AWS ALB: 60 s), which gives intermittent 502s`, related };
 }
 
 export const rule: Rule<Options> = {
@@ -78,7 +69,7 @@ A misspelt gunicorn setting (\`keep_alive = 60\` in \`gunicorn.conf.py\`: gunico
 
 Only *production* invocations are checked: those a deployment file that ships the service runs — the final stage of a Dockerfile (CMD/ENTRYPOINT), a compose service, a Kubernetes container (Helm chart templates included), a Procfile, a systemd unit or a supervisord program — directly, through a start script they run, through \`python -m module\` or \`python file.py\` (the \`__main__\` code and what it calls), or through a console script the project declares. In a project where no deployment file starts a server, a console script's server, or the only server launcher, is production.
 
-The 502s need something in front that keeps connections to the server open. The finding is a **warning** when the project shows one — nginx configuration that reuses connections (an \`upstream\` with \`keepalive\`, HTTP/1.1), a compose service running nginx/Traefik/Caddy/HAProxy/Envoy (or Traefik labels), a Kubernetes Ingress or Service of type LoadBalancer (Helm charts included), an ALB/ELB in CloudFormation, Terraform or the Python CDK, Cloud Run, App Runner, Heroku (a Procfile \`web\` process) or Render — and the message names it; otherwise it is advice (**info**) that says nothing in front is visible. Set \`keep-alive-requires-proxy = false\` when the balancer is configured elsewhere.`,
+The 502s need something in front that keeps connections to the server open. The finding is a **warning** when the project shows one — nginx configuration that reuses connections (an \`upstream\` with \`keepalive\`, HTTP/1.1), a compose service running nginx/Traefik/Caddy/HAProxy/Envoy (or Traefik labels), a Kubernetes Ingress or Service of type LoadBalancer (Helm charts included), an ALB/ELB in CloudFormation, Terraform or the Python CDK, Cloud Run, App Runner, Heroku (a Procfile \`web\` process) or Render — and the message names it. Without one the race cannot happen, so nothing is reported — a service called directly by its clients or by sibling services, a local helper server. When the load balancer is configured outside the repository (an ALB in another infrastructure repository), set \`keep-alive-requires-proxy = false\`: every production invocation is then checked.`,
     why: `Uvicorn closes an idle connection after 5 s and gunicorn after 2 s; load balancers keep theirs open longer (AWS ALB: 60 s). The balancer then sends a request on a connection the server has just closed, and the client gets a 502 — rarely, under load, and never in a local test. “High Performance FastAPI” (PyCon JP 2021) traced memory growth and errors of a FastAPI service behind nginx to keep-alive: the fix was HTTP/1.1 keep-alive from nginx and \`--timeout-keep-alive\` on uvicorn; the FLINTERS load test's compose file sets \`--timeout-keep-alive 60\` (uvicorn) and \`--keep-alive=60\` (gunicorn).`,
     fix: `Set the server's keep-alive above the idle timeout of what is in front of it: \`uvicorn app.main:app --timeout-keep-alive 65\`, \`uvicorn.run(app, timeout_keep_alive=65)\`, \`gunicorn --keep-alive 65 ...\` or \`keepalive = 65\` in \`gunicorn.conf.py\`. \`fastapi run\` has no keep-alive option in older FastAPI CLI versions: run \`uvicorn\` directly there.`,
     bad: `services:
@@ -109,7 +100,7 @@ The 502s need something in front that keeps connections to the server open. The 
       },
       'keep-alive-requires-proxy': {
         type: 'boolean',
-        description: 'Report as a warning only when the project shows something in front of the server that keeps connections to it (nginx, Traefik, Envoy, HAProxy, a Kubernetes Ingress or LoadBalancer Service, an ALB/ELB, Cloud Run, App Runner, Heroku, Render), and as advice (`info`) otherwise. Set to false when the load balancer is configured outside the repository: every finding is then a warning.',
+        description: 'Report only when the project shows something in front of the server that keeps connections to it (nginx, Traefik, Envoy, HAProxy, a Kubernetes Ingress or LoadBalancer Service, an ALB/ELB, Cloud Run, App Runner, Heroku, Render). Set to false when the load balancer is configured outside the repository: every production invocation is then checked.',
       },
     },
     defaults: { keepAliveMinSeconds: 60, keepAliveRequiresProxy: true },
@@ -122,6 +113,8 @@ The 502s need something in front that keeps connections to the server open. The 
       // What is in front is shown not to reuse connections (nginx over HTTP/1.0, or without an
       // upstream `keepalive`): no race until it does, and PP303 reports that proxy.
       if (launch.front?.pools === false) continue;
+      // Nothing in front that keeps connections open: no race (unless the user says a balancer is configured elsewhere).
+      if (!launch.front && context.options.keepAliveRequiresProxy) continue;
       if (launch.invocation) checkCommand(context, launch, launch.invocation, min);
       else checkPython(context, launch, min);
     }
@@ -130,7 +123,7 @@ The 502s need something in front that keeps connections to the server open. The 
 
 function report(context: RuleContext<Options>, launch: ServerLaunch, frame: Framing, message: string, at = launch.location, extra: RelatedLocation[] = []): void {
   const related = [...extra, ...frame.related];
-  context.report({ path: at.path, range: at.range, message, ...(frame.severity ? { severity: frame.severity } : {}), ...(related.length > 0 ? { related } : {}) });
+  context.report({ path: at.path, range: at.range, message, ...(related.length > 0 ? { related } : {}) });
 }
 
 function checkCommand(context: RuleContext<Options>, launch: ServerLaunch, invocation: ServerInvocation, min: number): void {

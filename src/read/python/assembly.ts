@@ -60,6 +60,7 @@ function scopeFact(resolver: Resolver, s: ScopeBuild, index: number): ScopeFact 
   const decorators = s.rawDecorators.map((d) => ({ name: resolver.resolve(d.expr), text: d.text, range: d.range }));
   const parameters = s.rawParams.map((p) => {
     const param: ParameterFact = { name: p.name, hasDefault: p.hasDefault };
+    if (p.falsyDefault) param.falsyDefault = true;
     const t = p.annotation ? resolver.instanceOf(p.annotation) : null;
     if (t) param.type = t;
     const d = p.depends ? resolver.resolve(p.depends) : null;

@@ -56,7 +56,9 @@ function noteGuardedAssignment(ctx: WalkContext, targets: readonly Node[]): void
     for (const t of targets) {
       const u = unwrapParens(t);
       const names = u.type === 'pattern_list' || u.type === 'tuple_pattern' ? u.namedChildren : [u];
-      if (names.some((n) => n.text.replace(/\s+/g, '') === g.name)) g.assigned = true;
+      // `CACHE[key] = value` stores into the cache a `CACHE[]` guard tests.
+      const written = (n: Node): string => (n.type === 'subscript' ? `${n.childForFieldName('value')?.text ?? ''}[]` : n.text).replace(/\s+/g, '');
+      if (names.some((n) => written(n) === g.name)) g.assigned = true;
     }
   }
 }

@@ -48,6 +48,8 @@ function recordCall(x: ExtractionState, node: Node, ctx: WalkContext, site: Call
     args: [],
   };
   if (site.argumentOf !== undefined) raw.fact.argumentOf = site.argumentOf;
+  if (ctx.inLoop || x.scopes[ctx.scope].kind === 'comprehension') raw.fact.inLoop = true;
+  if (ctx.requires && ctx.requires.length > 0) raw.fact.requires = ctx.requires;
   x.calls.push(raw);
   if (fnNode) x.visit(fnNode, ctx);
   if (!argsNode) return;

@@ -26,11 +26,14 @@ export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): v
     moduleConditional: ctx.moduleConditional || atModule,
     conditional: ctx.conditional || !isMainGuard,
   };
-  const guarded = condition ? onceGuardName(x, condition, ctx.scope) : undefined;
-  const guard: OnceGuard | undefined = guarded ? { name: guarded, scope: ctx.scope, assigned: false, outer: ctx.onceGuard } : undefined;
+  const guarded = condition ? (onceGuardName(x, condition, ctx.scope) ?? installGuard(condition)) : undefined;
+  // An install guard needs no assignment: installing the package is what makes the condition false.
+  const guard: OnceGuard | undefined = guarded ? { name: guarded, scope: ctx.scope, assigned: guarded === INSTALL_GUARD, outer: ctx.onceGuard } : undefined;
   const consequence = node.childForFieldName('consequence');
   const callsBefore = x.calls.length;
-  if (consequence) x.visit(consequence, guard ? { ...inner, onceGuard: guard } : inner);
+  const required = condition ? truthyParameters(x, condition, ctx.scope) : [];
+  const then = required.length > 0 ? { ...inner, requires: [...(ctx.requires ?? []), ...required] } : inner;
+  if (consequence) x.visit(consequence, guard ? { ...then, onceGuard: guard } : then);
   if (guard?.assigned) markOnce(x, callsBefore, guard);
   const elseCtx: WalkContext = { ...inner, typeChecking: ctx.typeChecking, mainGuard: ctx.mainGuard, conditional: true };
   for (const alt of node.childrenForFieldName('alternative')) x.visit(alt, elseCtx);
@@ -44,10 +47,62 @@ export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): v
  */
 function onceGuardName(x: ExtractionState, condition: Node, scope: number): string | undefined {
   const c = unwrapParens(condition);
+  const cache = membershipSubject(c, 'not in');
+  if (cache) {
+    const name = cacheName(x, cache, scope);
+    return name ? `${name}[]` : undefined;
+  }
   let subject: Node | null = null;
   if (c.type === 'not_operator') subject = c.childForFieldName('argument');
   else if (isNoneComparison(c, ['is', '=='])) subject = c.namedChildren[0];
   return subject ? lastingName(x, subject, scope) : undefined;
+}
+
+const INSTALL_GUARD = 'importlib.util.find_spec()';
+
+/**
+ * The parameters of the function that `if` requires to be truthy: `if url:`, `if url is not None:`,
+ * `if save is True:`, and each operand of an `and` (`if url and retries:`).
+ */
+function truthyParameters(x: ExtractionState, condition: Node, scope: number): string[] {
+  const s = x.scopes[scope];
+  if (s.kind !== 'function') return [];
+  const out: string[] = [];
+  const visit = (n: Node): void => {
+    const c = unwrapParens(n);
+    if (c.type === 'boolean_operator' && c.child(1)?.type === 'and') {
+      for (const side of [c.childForFieldName('left'), c.childForFieldName('right')]) if (side) visit(side);
+      return;
+    }
+    const subject = c.type === 'identifier' ? c : isNoneComparison(c, ['is not', '!=']) ? c.namedChildren[0] : c.type === 'comparison_operator' && /^\w+ (is|==) True$/.test(c.text) ? c.namedChildren[0] : null;
+    if (subject?.type === 'identifier' && s.rawParams.some((p) => p.name === subject.text)) out.push(subject.text);
+  };
+  visit(condition);
+  return out;
+}
+
+/**
+ * `if not importlib.util.find_spec("pkg"):` / `if find_spec(pkg) is None:` — the branch installs a
+ * missing package (`pip install` in a subprocess), and once it is installed the branch is never
+ * taken again: once per process.
+ */
+function installGuard(condition: Node): string | undefined {
+  const c = unwrapParens(condition);
+  const subject = c.type === 'not_operator' ? c.childForFieldName('argument') : isNoneComparison(c, ['is', '==']) ? c.namedChildren[0] : null;
+  const called = subject ? unwrapParens(subject) : null;
+  if (called?.type !== 'call') return undefined;
+  return /(^|\.)find_spec$/.test(called.childForFieldName('function')?.text ?? '') ? INSTALL_GUARD : undefined;
+}
+
+/**
+ * A cache keyed by argument: `KEY not in CACHE` (`if`) / `KEY in CACHE` (early return) — CACHE,
+ * the dict. Its guard is named `CACHE[]`: the block stores into it (`CACHE[key] = ...`), so it runs
+ * once per key.
+ */
+function membershipSubject(c: Node, op: 'in' | 'not in'): Node | null {
+  if (c.type !== 'comparison_operator' || c.namedChildCount !== 2) return null;
+  const written = c.childCount === 3 ? c.child(1)?.type : c.childCount === 4 ? `${c.child(1)?.type} ${c.child(2)?.type}` : undefined;
+  return written === op ? c.namedChildren[1] : null;
 }
 
 /** `SUBJECT is None` (ops `is`, `==`) or `SUBJECT is not None` (ops `is not`, `!=`). */
@@ -55,6 +110,18 @@ function isNoneComparison(c: Node, ops: readonly string[]): boolean {
   if (c.type !== 'comparison_operator' || c.namedChildCount !== 2 || c.namedChildren[1]?.type !== 'none') return false;
   const op = c.childCount === 3 ? c.child(1)?.type : c.childCount === 4 ? `${c.child(1)?.type} ${c.child(2)?.type}` : undefined;
   return ops.includes(op ?? '');
+}
+
+/**
+ * The dict of a keyed cache when it outlives the call: a module-level name the function does not
+ * bind itself (storing into it needs no `global`), or a lasting attribute (see lastingName).
+ */
+function cacheName(x: ExtractionState, subject: Node, scope: number): string | undefined {
+  const s = x.scopes[scope];
+  const u = unwrapParens(subject);
+  if (s.kind !== 'function') return undefined;
+  if (u.type === 'identifier') return s.globals.has(u.text) || (!s.bindings.has(u.text) && !s.nonlocals.has(u.text)) ? u.text : undefined;
+  return lastingName(x, subject, scope);
 }
 
 /** The guarded NAME when `subject` outlives the call of the function `scope` (see onceGuardName). */
@@ -133,10 +200,12 @@ function earlyReturnGuardName(x: ExtractionState, node: Node, scope: number): st
   if (!condition || statements.length !== 1 || statements[0].type !== 'return_statement') return undefined;
   let c = unwrapParens(condition);
   for (let left = c.childForFieldName('left'); c.type === 'boolean_operator' && c.child(1)?.type === 'and' && left; left = c.childForFieldName('left')) c = unwrapParens(left);
-  const subject = isNoneComparison(c, ['is not', '!=']) ? c.namedChildren[0] : c;
-  const name = lastingName(x, subject, scope);
+  const cache = membershipSubject(c, 'in');
+  const subject = cache ?? (isNoneComparison(c, ['is not', '!=']) ? c.namedChildren[0] : c);
+  const name = cache ? cacheName(x, cache, scope) : lastingName(x, subject, scope);
   const value = statements[0].namedChildren[0];
-  return name && value && mentions(value, name) ? name : undefined;
+  if (!name || !value || !mentions(value, name)) return undefined;
+  return cache ? `${name}[]` : name;
 }
 
 /** Whether `node` is, or contains, the name or attribute chain `name`. */
@@ -178,8 +247,14 @@ export function forStatement(x: ExtractionState, node: Node, ctx: WalkContext): 
   const inner = { ...ctx, conditional: true };
   for (const field of ['body', 'alternative']) {
     const b = node.childForFieldName(field);
-    if (b) x.visit(b, field === 'body' ? ctx : inner);
+    if (b) x.visit(b, field === 'body' ? { ...ctx, inLoop: true } : inner);
   }
+}
+
+/** `while cond: body`: the body (and the condition) run once per iteration. */
+export function whileStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {
+  const looping = { ...ctx, inLoop: true };
+  for (const child of node.namedChildren) x.visit(child, child.type === 'else_clause' ? { ...ctx, conditional: true } : looping);
 }
 
 export function withStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {

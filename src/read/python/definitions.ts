@@ -4,7 +4,7 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import { projectName, type ExtractionState, type Expr, type RawDecorator, type SelfBinding, type WalkContext } from './extract-state.js';
+import { projectName, type ExtractionState, type Expr, type RawDecorator, type RawParameter, type SelfBinding, type WalkContext } from './extract-state.js';
 import { annotationExpr, expr } from './expressions.js';
 import { bind, bindTarget, newScope } from './scopes.js';
 import { rangeOf, unwrapParens } from './syntax.js';
@@ -111,7 +111,9 @@ function parameter(x: ExtractionState, p: Node, ctx: WalkContext, scope: number,
   const annotation = annotationExpr(x, typeNode, ctx.scope);
   const dependency = dependencyOf(valueNode, typeNode);
   const depends = dependency ? expr(x, dependency, ctx.scope) : undefined;
-  x.scopes[scope].rawParams.push({ name: nameNode.text, annotation, hasDefault: valueNode !== null, depends });
+  const raw: RawParameter = { name: nameNode.text, annotation, hasDefault: valueNode !== null, depends };
+  if (valueNode && /^(None|False|0|''|""|\(\)|\[\]|\{\})$/.test(valueNode.text)) raw.falsyDefault = true;
+  x.scopes[scope].rawParams.push(raw);
   const self = selfBinding();
   if (self) bind(x, scope, nameNode.text, self);
   else if (annotation) bind(x, scope, nameNode.text, { at: -1, kind: 'instance', annotation });

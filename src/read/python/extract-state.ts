@@ -52,6 +52,8 @@ export interface RawParameter {
   name: string;
   annotation?: Expr;
   hasDefault: boolean;
+  /** The default is falsy (`None`, `False`, `0`, `""`, an empty literal). */
+  falsyDefault?: boolean;
   /** FastAPI `Depends(f)` / `Security(f)`: f. */
   depends?: Expr;
 }
@@ -104,6 +106,10 @@ export interface WalkContext {
   mainGuard: boolean;
   /** Inside an `if` within the current scope. */
   conditional: boolean;
+  /** Inside the body of a `for`/`while` loop or a comprehension, within the current function. */
+  inLoop?: boolean;
+  /** Parameters of the current function that the `if`s around the node require to be truthy. */
+  requires?: string[];
   /** The memoisation guards around the node in the current function, innermost first. */
   onceGuard?: OnceGuard;
 }

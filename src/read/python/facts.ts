@@ -24,6 +24,8 @@ export interface ParameterFact {
   /** Resolved annotation type as an instance (`sqlalchemy.orm.Session()`), when known. */
   type?: QualifiedName;
   hasDefault: boolean;
+  /** The default is falsy (`None`, `False`, `0`, `""`, an empty literal). */
+  falsyDefault?: boolean;
   /** `Depends(get_db)` default: the dependency's qualified name. */
   dependsOn?: QualifiedName;
 }
@@ -135,6 +137,10 @@ export interface CallFact {
    * or the `as` target of a `with` item (`with open(p) as f` → `f`).
    */
   assignedTo?: string;
+  /** Made in the body of a `for`/`while` loop or in a comprehension of its function: it runs once per item. */
+  inLoop?: boolean;
+  /** Parameters of its function that must be truthy for the call to run (`if url:` around it). */
+  requires?: string[];
 }
 
 /** How a name bound by a module-level import is used in the module. */

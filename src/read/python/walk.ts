@@ -8,7 +8,7 @@ import type { Node } from 'web-tree-sitter';
 import { MAX_NESTING, type ExtractionState, type WalkContext } from './extract-state.js';
 import { assignment, augmentedAssignment, namedExpression } from './assignments.js';
 import { call } from './calls.js';
-import { block, exceptClause, forStatement, ifStatement, tryStatement, withStatement } from './compound-statements.js';
+import { block, exceptClause, forStatement, ifStatement, tryStatement, whileStatement, withStatement } from './compound-statements.js';
 import { classDefinition, comprehension, decoratedDefinition, functionDefinition, lambda } from './definitions.js';
 import { importStatement } from './imports.js';
 import { declareNames } from './scopes.js';
@@ -75,6 +75,8 @@ function visitNode(x: ExtractionState, node: Node, ctx: WalkContext): void {
       return tryStatement(x, node, ctx);
     case 'for_statement':
       return forStatement(x, node, ctx);
+    case 'while_statement':
+      return whileStatement(x, node, ctx);
     case 'with_statement':
       return withStatement(x, node, ctx);
     case 'except_clause':

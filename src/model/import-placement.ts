@@ -1,0 +1,38 @@
+/** Where a new import goes in a module, for fixes that need one. */
+
+import type { TextEdit } from '../core/diagnostics.js';
+import type { ModuleFacts } from '../read/python/facts.js';
+import { isStdlibModule } from '../read/python/stdlib.js';
+
+/**
+ * `import asyncio` where isort and Ruff (I001) would put it: in the standard-library block of the
+ * first imports, in alphabetical order among the plain `import x` statements; a block of its own
+ * before the first import when that block holds no standard-library module; after the docstring
+ * and `from __future__` imports when the module imports nothing at top level.
+ */
+export function importAsyncio(module: ModuleFacts): TextEdit | undefined {
+  const at = (line: number, text: string): TextEdit => ({ range: { line, column: 1, endLine: line, endColumn: 1 }, text });
+  // Unconditional top-level import statements that start a line (an indented one sits in a block).
+  const top = module.imports
+    .filter((i) => i.scope === 0 && !i.conditional && !i.typeCheckingOnly && i.range.column === 1)
+    .sort((a, b) => a.range.line - b.range.line);
+  if (top.length === 0) {
+    const { endLine, nextLine, nextIsDefinition } = module.header;
+    const blankAfter = nextIsDefinition ? 2 : 1;
+    if (endLine > 0) {
+      const blanksThere = nextLine > 0 ? nextLine - endLine - 1 : blankAfter;
+      return at(endLine + 1, `\nimport asyncio\n${'\n'.repeat(Math.max(0, blankAfter - blanksThere))}`);
+    }
+    return nextLine > 0 ? at(nextLine, `import asyncio\n${'\n'.repeat(blankAfter)}`) : undefined;
+  }
+  const firstOther = top.findIndex((i) => i.level > 0 || !isStdlibModule(i.module));
+  const stdlib = firstOther < 0 ? top : top.slice(0, firstOther);
+  if (stdlib.length === 0) return at(top[0].range.line, 'import asyncio\n\n');
+  const plain = stdlib.filter((i) => i.name === undefined);
+  const after = plain.find((i) => i.module.toLowerCase() > 'asyncio');
+  if (after) return at(after.range.line, 'import asyncio\n');
+  if (plain.length === 0) return at(stdlib[0].range.line, 'import asyncio\n');
+  const last = plain[plain.length - 1].range.endLine;
+  // The last line of a file without a final newline: the edit lands at the end of the text.
+  return at(last + 1, last >= module.lineCount ? '\nimport asyncio\n' : 'import asyncio\n');
+}
