@@ -162,7 +162,7 @@ for (const { repo, commit } of repos) {
     count(repo, j.code, 'labelled');
     // A call site listed by a grouped finding ("also called here") is found too.
     const near = (p, line) => p === j.path && Math.abs(Number(j.line) - line) <= 2;
-    if (all.some((f) => f.code === j.code && (near(f.path, f.line) || (f.related ?? []).some((r) => r.also && near(r.path, r.line))))) count(repo, j.code, 'found');
+    if (all.some((f) => f.code === j.code && (near(f.path, f.line) || (f.related ?? []).some((r) => /^also /.test(r.message) && near(r.path, r.line))))) count(repo, j.code, 'found');
   }
 }
 
