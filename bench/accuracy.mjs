@@ -160,7 +160,9 @@ for (const { repo, commit } of repos) {
   for (const j of labels) {
     if (j.verdict !== 'FN') continue;
     count(repo, j.code, 'labelled');
-    if (all.some((f) => f.path === j.path && f.code === j.code && Math.abs(Number(j.line) - f.line) <= 2)) count(repo, j.code, 'found');
+    // A call site listed by a grouped finding ("also called here") is found too.
+    const near = (p, line) => p === j.path && Math.abs(Number(j.line) - line) <= 2;
+    if (all.some((f) => f.code === j.code && (near(f.path, f.line) || (f.related ?? []).some((r) => /^also /.test(r.message) && near(r.path, r.line))))) count(repo, j.code, 'found');
   }
 }
 
