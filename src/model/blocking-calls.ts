@@ -11,6 +11,8 @@
  */
 
 import type { Severity } from '../core/diagnostics.js';
+import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import type { Project } from './project.js';
 import { BOTO3_CONSTRUCTORS, DBAPI_DRIVERS } from './clients.js';
 
 /** What kind of blocking a call does; `configured` is a name from the user's `blocking-calls`. */
@@ -194,6 +196,12 @@ export const SYNC_LIBRARIES: readonly SyncLibrary[] = [
     patterns: [/^google\.cloud\.[\w.]+\.Client\(\)(?:\.\w+(?:\(\))?)*\.(?!bucket$|blob$|collection$|document$|table$|dataset$|key$|batch$|topic_path$|subscription_path$|close$)\w+$/],
     advice: 'use the library\'s async client where it has one (`firestore.AsyncClient`, `*AsyncClient`), or `await asyncio.to_thread(...)`',
   },
+  {
+    library: 'google-api-python-client',
+    calls: ['googleapiclient.discovery.build'],
+    patterns: [/^googleapiclient\.discovery\.build\(\)(?:\.\w+\(\))*\.execute$/],
+    advice: 'run it in a thread (`await asyncio.to_thread(...)`): discovery and requests go over synchronous httplib2',
+  },
   { library: 'ipinfo', patterns: [/^ipinfo\.getHandler\(\)\.(?:getDetails|getBatchDetails)$/], advice: 'use `ipinfo.getHandlerAsync()` and `await` its methods' },
   {
     library: 'email_validator',
@@ -272,3 +280,35 @@ export function blockingEntry(name: string): BlockingEntry | undefined {
   for (const p of PATTERNS) if (p.pattern.test(name)) return p.entry;
   return undefined;
 }
+
+const HTTP_METHOD_LITERALS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
+const FILE_WRAPPERS = new Set(['trio.wrap_file', 'anyio.wrap_file']);
+
+
+/** Is `call` an urllib3-style `x.request("GET", ...)` in a module that imports urllib3 (ASYNC211)? */
+function looksLikeUrllib3Request(module: ModuleFacts, call: CallFact): boolean {
+  if (!call.calleeText.endsWith('.request')) return false;
+  const first = call.arguments[0];
+  if (!first || first.keyword || first.value.kind !== 'str' || !HTTP_METHOD_LITERALS.has(first.value.value.toUpperCase())) return false;
+  return module.imports.some((i) => i.module === 'urllib3' || i.module.startsWith('urllib3.'));
+}
+
+/** A call that blocks by itself: the catalogue (with its argument conditions), the user's patterns, or an urllib3-style request. */
+export function blockingCall(project: Project, module: ModuleFacts, call: CallFact, userPatterns: RegExp[]): { name: string | null; entry: BlockingEntry } | undefined {
+  const name = project.canonical(call.callee);
+  let entry = name ? blockingEntry(name) : undefined;
+  if (!entry && name && userPatterns.some((p) => p.test(name))) entry = { category: 'configured' };
+  if (!entry && (name === null || !project.definition(name)) && looksLikeUrllib3Request(module, call)) entry = { category: 'http' };
+  if (!entry) return undefined;
+  // `validate_email(x, check_deliverability=False)` resolves nothing; `inspect(obj)` of an ORM object reads memory.
+  if (entry.unlessFalse && call.arguments.some((a) => a.keyword === entry.unlessFalse && a.value.kind === 'bool' && !a.value.value)) return undefined;
+  if (entry.firstArgument) {
+    const first = call.arguments.find((a) => !a.keyword)?.value;
+    const type = first && (first.kind === 'ref' || first.kind === 'call') ? project.canonical(first.name) : null;
+    if (!type || !entry.firstArgument.test(type)) return undefined;
+  }
+  // trio.wrap_file(open(...)) / anyio.wrap_file(open(...)) hand the file to a thread.
+  if (call.argumentOf !== undefined && FILE_WRAPPERS.has(project.canonical(module.calls[call.argumentOf].callee) ?? '')) return undefined;
+  return { name, entry };
+}
+

@@ -74,6 +74,9 @@ export const LIBRARY_ALIASES: Readonly<Record<string, string>> = {
   'pinecone.grpc.PineconeGRPC': 'pinecone.Pinecone',
   'clickhouse_driver.client.Client': 'clickhouse_driver.Client',
   'langchain.document_loaders': 'langchain_community.document_loaders',
+  // fastapi-sqlalchemy's `db.session`: a sync SQLAlchemy session bound to the request
+  'fastapi_sqlalchemy.db.session': 'sqlalchemy.orm.Session()',
+  'fastapi_sqlalchemy.middleware.db.session': 'sqlalchemy.orm.Session()',
   // databases
   'sqlalchemy.orm.session.Session': 'sqlalchemy.orm.Session',
   'sqlalchemy.orm.session.sessionmaker': 'sqlalchemy.orm.sessionmaker',

@@ -4,7 +4,7 @@ import type { Rule, RuleContext } from './rule.js';
 import { callGraph, functoolsCache, onceStep, propagate, type FunctionNode, type OnceStep, type Reach } from '../model/callgraph.js';
 import type { Project } from '../model/project.js';
 import { importAsyncio } from '../model/import-placement.js';
-import { blockingEntry, type BlockingCategory, type BlockingEntry } from '../model/blocking-calls.js';
+import { blockingCall, type BlockingCategory, type BlockingEntry } from '../model/blocking-calls.js';
 import { contextOf, type ExecutionContext } from '../model/contexts.js';
 import { fnmatch } from '../core/fnmatch.js';
 
@@ -50,6 +50,9 @@ const ADVICE: Record<BlockingCategory, string> = {
   configured: 'use an async alternative, or `await asyncio.to_thread(...)`',
 };
 
+/** `synchronous openai SDK (network)`, `database`: what kind of call blocks. */
+const noun = (entry: BlockingEntry): string => (entry.library && entry.category === 'sdk' ? `synchronous \`${entry.library}\` SDK (network)` : NOUN[entry.category]);
+
 /** What a blocking call on the loop costs, by where the `async def` runs (model/contexts.ts). */
 const CONSEQUENCE: Record<ExecutionContext, string> = {
   server: 'every request on this worker waits while it runs',
@@ -67,9 +70,6 @@ function loopContext(project: Project, module: ModuleFacts, loopFunction: number
   return { contexts, consequence: CONSEQUENCE[contexts[0]], severity: contexts[0] === 'startup' ? ('info' as const) : undefined };
 }
 
-const HTTP_METHOD_LITERALS = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'CONNECT']);
-const FILE_WRAPPERS = new Set(['trio.wrap_file', 'anyio.wrap_file']);
-
 export interface Options {
   blockingCalls: string[];
   callDepth: number;
@@ -85,14 +85,6 @@ function configuredPatterns(options: Options): RegExp[] {
     compiledPatterns.set(options.blockingCalls, compiled);
   }
   return compiled;
-}
-
-/** Is `call` an urllib3-style `x.request("GET", ...)` in a module that imports urllib3 (ASYNC211)? */
-function looksLikeUrllib3Request(module: ModuleFacts, call: CallFact): boolean {
-  if (!call.calleeText.endsWith('.request')) return false;
-  const first = call.arguments[0];
-  if (!first || first.keyword || first.value.kind !== 'str' || !HTTP_METHOD_LITERALS.has(first.value.value.toUpperCase())) return false;
-  return module.imports.some((i) => i.module === 'urllib3' || i.module.startsWith('urllib3.'));
 }
 
 function asyncioSleepFix(module: ModuleFacts, call: CallFact): { edits: TextEdit[]; applicability: 'safe' | 'unsafe' } {
@@ -129,7 +121,9 @@ export const rule: Rule<Options> = {
 
 **Star imports.** \`from x import *\` binds only what \`x\` exports — its \`__all__\`, else its public module-level names — so it hides the builtin \`open\`, \`input\` or \`print\` only when \`x\` is a project module that exports that name; star imports from the standard library and third-party packages are assumed not to rebind them.
 
-Names are resolved through imports, aliases and simple types: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, and objects bound at module level in any project module. Disk metadata calls take microseconds on a local disk (\`os.path.exists|isfile|isdir|getsize|getmtime\`..., \`Path.exists|is_file|is_dir|stat|mkdir\`, \`os.makedirs\`, \`os.mkdir\`): a few of them are not worth a finding, so by default (\`metadata-calls = "in-loops"\`) they are reported only where they run once per item of a loop or comprehension — in the \`async def\` or on the way to the call — as \`info\`, the metadata calls of one \`async def\` as one finding with the others as related locations (\`"all"\` reports every one, \`"off"\` none). Closing a file is \`info\`; directory listings and changes (\`Path.iterdir|glob|rglob|unlink|touch|rmdir\`) and CPU-bound password hashing (\`bcrypt\`, \`passlib\`, \`argon2\`, \`hashlib.pbkdf2_hmac\`) as warnings. The catalogue covers every call of Ruff's and flake8-async's ASYNC210–212, ASYNC220–222, ASYNC230–232, ASYNC250 and ASYNC251, plus \`requests.request\` and \`httpx.request\`.`,
+Names are resolved through imports, aliases and simple types that flow through the project: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, objects bound at module level in any project module (\`CACHE = RedisCache()\` used from another module), what project functions return (their \`-> Session\` annotation, \`Optional[...]\` unwrapped, or the one value all their \`return\`s give: \`return SessionLocal()\`), properties (\`repos.orders\` is what the \`orders\` property returns), methods and class methods inherited from project base classes (\`AccountService.find()\` defined on \`BaseService\`), paths joined with \`/\` (\`DATA / "index.html"\`), and fastapi-sqlalchemy's \`db.session\`.
+
+**Synchronous SDKs.** Besides the standard library and the database and HTTP clients, the catalogue knows SDKs whose calls are network round trips: \`openai.OpenAI\` / \`AzureOpenAI\` (and the 0.x module functions), \`anthropic.Anthropic\`, \`stripe\`, \`twilio\`, \`sendgrid\`, \`resend\`, \`slack_sdk.WebClient\` (and slack_bolt's \`app.client\`), google-auth's \`id_token.verify_*\`, \`google.cloud.*.Client\` calls, \`googleapiclient\` \`build(...)\` and \`.execute()\`, \`ipinfo\`, \`email_validator.validate_email\` (unless \`check_deliverability=False\`), \`paramiko\` / \`pysftp\`, \`docker\`, \`kubernetes\`, \`hvac\`, \`minio\`, \`opensearch-py\`, \`qdrant_client\`, \`pinecone\`, langchain document loaders' \`load()\`, \`cassandra\`, \`clickhouse_driver\` and \`sqlalchemy.inspect(engine)\`; each finding names the library's async way out (\`openai.AsyncOpenAI\`, \`AsyncWebClient\`...). Archives and listings count too: \`zipfile\`, \`tarfile\`, \`shutil.make_archive|unpack_archive|copyfileobj\`, temporary files, and \`os.listdir|scandir|walk|remove|rename\`, \`glob.glob\` (warnings). Disk metadata calls take microseconds on a local disk (\`os.path.exists|isfile|isdir|getsize|getmtime\`..., \`Path.exists|is_file|is_dir|stat|mkdir\`, \`os.makedirs\`, \`os.mkdir\`): a few of them are not worth a finding, so by default (\`metadata-calls = "in-loops"\`) they are reported only where they run once per item of a loop or comprehension — in the \`async def\` or on the way to the call — as \`info\`, the metadata calls of one \`async def\` as one finding with the others as related locations (\`"all"\` reports every one, \`"off"\` none). Closing a file is \`info\`; directory listings and changes (\`Path.iterdir|glob|rglob|unlink|touch|rmdir\`) and CPU-bound password hashing (\`bcrypt\`, \`passlib\`, \`argon2\`, \`hashlib.pbkdf2_hmac\`) as warnings. The catalogue covers every call of Ruff's and flake8-async's ASYNC210–212, ASYNC220–222, ASYNC230–232, ASYNC250 and ASYNC251, plus \`requests.request\` and \`httpx.request\`.`,
     why: `An \`async def\` runs on the event loop; while a call blocks, the loop serves no one. Measured by the FLINTERS load test: 1,000 concurrent requests to a handler waiting 1 s — with a blocking wait the server delivered **108.8 req/s with p99 9.15 s**; with \`await\` it delivered **799 req/s with p99 1.21 s**. A worker that blocks serves ten one-second requests in 10.08 s instead of 1.06 s. “High Performance FastAPI” (PyCon JP 2021) advises: use async/await wherever the network is involved.`,
     fix: `Use the async API: \`await asyncio.sleep\`; \`httpx.AsyncClient\` or \`aiohttp\`; \`asyncpg\`, async \`psycopg\`, \`redis.asyncio\`, SQLAlchemy \`AsyncSession\`; \`aiofiles\` or \`anyio.Path\`; \`aioboto3\`. Or keep the sync library and move the call off the loop with \`await asyncio.to_thread(fn, ...)\` / \`run_in_threadpool\`, or make the handler a plain \`def\` (FastAPI and Starlette run those in a thread pool). \`--fix\` rewrites \`time.sleep(x)\` to \`await asyncio.sleep(x)\` and adds \`import asyncio\` when needed, where isort and Ruff (I001) would put it: in the standard-library block of the first imports, in alphabetical order; as a block of its own before the first import when that block has no standard-library module; after the docstring and \`from __future__\` imports when the module imports nothing at top level.`,
     bad: `import time
@@ -195,7 +189,7 @@ async def get_user(user_id: int):
     for (const call of module.calls) {
       const scope = module.scopes[call.scope];
       if (scope.loopFunction < 0 || call.awaited) continue;
-      const found = directEntry(project, module, call, userPatterns);
+      const found = blockingCall(project, module, call, userPatterns);
       if (found) flagged.push({ call, ...found });
     }
     // One finding per call chain: in `boto3.client("s3").get_object()` the inner call is reported.
@@ -209,12 +203,14 @@ async def get_user(user_id: int):
     }
     const reported = flagged.filter(({ call }) => chainStarts.get(`${call.range.line}:${call.range.column}`) === call.range.endLine * 1e6 + call.range.endColumn);
     // One finding per file operation: `f = open(p)` reported, then `f.read()`, `f.close()` in the same function are not.
-    const opened = reported.filter(({ call, name, entry }) => entry.category === 'file' && call.assignedTo && name && project.canonical(`${name}()`) === 'builtins.open()');
+    // Files and archives opened here (`open`, `tarfile.open`, `zipfile.ZipFile`, a temporary file), by what their object is.
+    const opened = reported
+      .filter(({ call, name, entry }) => entry.category === 'file' && call.assignedTo && name)
+      .map((o) => ({ ...o, object: project.canonical(`${o.name}()`) }));
     const sameFileOperation = (call: CallFact, name: string | null): boolean => {
-      if (!name?.startsWith('builtins.open().')) return false;
       const receiver = call.calleeText.replace(/\s+/g, '').replace(/\.\w+$/, '');
       const loop = module.scopes[call.scope].loopFunction;
-      return opened.some((o) => o.call.assignedTo === receiver && module.scopes[o.call.scope].loopFunction === loop && before(o.call, call));
+      return opened.some((o) => o.call.assignedTo === receiver && name?.startsWith(`${o.object}.`) && module.scopes[o.call.scope].loopFunction === loop && before(o.call, call));
     };
     for (const { call, name, entry } of reported) {
       if (sameFileOperation(call, name)) continue;
@@ -228,7 +224,7 @@ async def get_user(user_id: int):
         if (metadataWanted(context.options, call.inLoop === true)) project.derived(pendingMetadata).push({ module, call, loop, what: `\`${call.calleeText}()\`${shown}`, related: [], inLoop: call.inLoop === true });
         continue;
       }
-      const message = `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn.name}\`: ${runs.consequence}; ${ADVICE[entry.category]}.`;
+      const message = `\`${call.calleeText}()\`${shown} is a blocking ${noun(entry)} call inside \`async def ${fn.name}\`: ${runs.consequence}; ${entry.advice ?? ADVICE[entry.category]}.`;
       const finding =
         call.onceGuard === undefined
           ? { range: call.range, message, severity: runs.severity ?? entry.severity, contexts: runs.contexts }
@@ -252,18 +248,6 @@ async def get_user(user_id: int):
 
 function before(a: CallFact, b: CallFact): boolean {
   return a.range.line < b.range.line || (a.range.line === b.range.line && a.range.column < b.range.column);
-}
-
-/** A call that blocks by itself: the catalogue, the user's patterns, or an urllib3-style request. */
-function directEntry(project: Project, module: ModuleFacts, call: CallFact, userPatterns: RegExp[]): { name: string | null; entry: BlockingEntry } | undefined {
-  const name = project.canonical(call.callee);
-  let entry = name ? blockingEntry(name) : undefined;
-  if (!entry && name && userPatterns.some((p) => p.test(name))) entry = { category: 'configured' };
-  if (!entry && (name === null || !project.definition(name)) && looksLikeUrllib3Request(module, call)) entry = { category: 'http' };
-  if (!entry) return undefined;
-  // trio.wrap_file(open(...)) / anyio.wrap_file(open(...)) hand the file to a thread.
-  if (call.argumentOf !== undefined && FILE_WRAPPERS.has(project.canonical(module.calls[call.argumentOf].callee) ?? '')) return undefined;
-  return { name, entry };
 }
 
 type Blocking = { name: string | null; entry: BlockingEntry };
@@ -304,7 +288,7 @@ function blockingFunctions(project: Project, options: Options): BlockingReach {
     const direct = (module: ModuleFacts, call: CallFact, owner: FunctionNode): Blocking | undefined => {
       if (dead(call, owner)) return undefined;
       let found = directs.get(call);
-      if (found === undefined) directs.set(call, (found = directEntry(project, module, call, patterns) ?? null));
+      if (found === undefined) directs.set(call, (found = blockingCall(project, module, call, patterns) ?? null));
       return found ?? undefined;
     };
     const caches = new Map<string, boolean>();
@@ -465,7 +449,7 @@ function reportCall(context: RuleContext<Options>, c: IndirectCall, also: Indire
   const { entry, name } = r.detail;
   const shownName = name ? name.replace(/\(\)/g, '') : r.call.calleeText;
   const alias = shownName !== r.call.calleeText ? ` (${shownName})` : '';
-  related.push({ path: r.module.path, range: r.call.range, message: `\`${r.call.calleeText}()\`${alias}: a blocking ${NOUN[entry.category]} call` });
+  related.push({ path: r.module.path, range: r.call.range, message: `\`${r.call.calleeText}()\`${alias}: a blocking ${noun(entry)} call` });
   names.push(`${r.call.calleeText}()`);
   const loop = module.scopes[call.scope].loopFunction;
   const fn = module.scopes[loop];
@@ -476,7 +460,7 @@ function reportCall(context: RuleContext<Options>, c: IndirectCall, also: Indire
     ? onceIndirectMessage(project, c, c.once, names, fn.name)
     : metadata
       ? `\`${call.calleeText}()\` reaches a disk metadata call inside \`async def ${fn.name}\`: ${names.join(' → ')} at ${where(project, r.module.path, r.call.range.line)}. It takes microseconds on a local disk, but holds the loop for as long as the disk takes to answer (network storage, a busy volume); ${ADVICE.filesystem}.`
-      : `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${NOUN[entry.category]} call at ${where(project, r.module.path, r.call.range.line)}. ${consequence}; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`;
+      : `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${noun(entry)} call at ${where(project, r.module.path, r.call.range.line)}. ${consequence}; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`;
   if (also.length > 0) message = `${message.replace(/\.$/, '')} (also called on the event loop from ${also.length} other place${also.length === 1 ? '' : 's'}).`;
   also.slice(0, MAX_ALSO).forEach((a, i) => {
     const more = i === MAX_ALSO - 1 && also.length > MAX_ALSO ? ` (and ${also.length - MAX_ALSO} more places, not listed)` : '';
@@ -501,7 +485,7 @@ function onceReason(step: OnceStep): string {
 
 function onceIndirectMessage(project: Project, c: IndirectCall, once: OnceStep, names: string[], fn: string): string {
   const r = c.reach;
-  return `\`${c.call.calleeText}()\` reaches a blocking ${NOUN[r.detail.entry.category]} call inside \`async def ${fn}\`: ${names.join(' → ')} at ${where(project, r.module.path, r.call.range.line)}, but ${onceReason(once)}: it runs once per ${once.kind === 'guard' && once.name.endsWith('[]') ? 'key' : 'process'}, not on every call. Only the first call waits; to spare it that too, do it at start-up (a lifespan hook), or run it in a thread: \`await asyncio.to_thread(${c.call.calleeText}, ...)\`.`;
+  return `\`${c.call.calleeText}()\` reaches a blocking ${noun(r.detail.entry)} call inside \`async def ${fn}\`: ${names.join(' → ')} at ${where(project, r.module.path, r.call.range.line)}, but ${onceReason(once)}: it runs once per ${once.kind === 'guard' && once.name.endsWith('[]') ? 'key' : 'process'}, not on every call. Only the first call waits; to spare it that too, do it at start-up (a lifespan hook), or run it in a thread: \`await asyncio.to_thread(${c.call.calleeText}, ...)\`.`;
 }
 
 /** A blocking call written in the `async def` itself, inside a memoisation guard. */
@@ -511,7 +495,7 @@ function onceDirectMessage(call: CallFact, shown: string, entry: BlockingEntry, 
     : call.onceGuard!.endsWith('[]')
     ? `in a cache keyed by its arguments (a branch taken while the key is missing from \`${call.onceGuard!.slice(0, -2)}\`, which stores it): it runs once per key, so only the first call for each key waits`
     : `in a memoisation guard (a branch taken while \`${call.onceGuard}\` is unset, which sets it): it runs once per process, so only the first call waits`;
-  return `\`${call.calleeText}()\`${shown} is a blocking ${NOUN[entry.category]} call inside \`async def ${fn}\`, ${guard}; to spare it that too, do it at start-up (a lifespan hook), or ${ADVICE[entry.category]}.`;
+  return `\`${call.calleeText}()\`${shown} is a blocking ${noun(entry)} call inside \`async def ${fn}\`, ${guard}; to spare it that too, do it at start-up (a lifespan hook), or ${entry.advice ?? ADVICE[entry.category]}.`;
 }
 
 /** A disk metadata call on the loop (`os.path.isdir`, `Path.mkdir`...), directly or through project functions. */

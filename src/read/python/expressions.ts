@@ -50,6 +50,10 @@ function exprOf(x: ExtractionState, node: Node, scope: number): Expr {
       return { k: 'lit', value: { kind: 'bool', value: false } };
     case 'none':
       return { k: 'lit', value: { kind: 'none' } };
+    case 'binary_operator':
+      // `base / "name"` is `base.joinpath("name")` for a `pathlib.Path` (and nothing known otherwise).
+      if (n.child(1)?.type === '/') return { k: 'call', fn: { k: 'attr', obj: expr(x, n.childForFieldName('left'), scope), attr: 'joinpath' } };
+      return { k: 'other' };
     default:
       return { k: 'other' };
   }
