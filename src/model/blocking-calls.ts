@@ -30,6 +30,8 @@ export interface BlockingEntry {
   advice?: string;
   /** Blocks only when this keyword argument is not given as `False` (`check_deliverability`). */
   unlessFalse?: string;
+  /** Opens an archive: no I/O when it is given an in-memory buffer (`ZipFile(io.BytesIO(data))`, `fileobj=`). */
+  unlessInMemory?: boolean;
   /** Blocks only when the first argument is one of these (canonical names): `sqlalchemy.inspect(engine)`. */
   firstArgument?: RegExp;
 }
@@ -78,16 +80,22 @@ methods('file', 'builtins.open()', ['close'], 'info');
 methods('file', 'pathlib.Path()', ['read_text', 'read_bytes', 'write_text', 'write_bytes', 'open']);
 methods('file', 'shutil', ['copy', 'copy2', 'copyfile', 'copyfileobj', 'copytree', 'rmtree', 'move', 'make_archive', 'unpack_archive']);
 // Archives: opening reads the directory, extracting and adding write and read whole files.
-add('file', ['zipfile.ZipFile', 'tarfile.open', 'tarfile.TarFile', 'tempfile.NamedTemporaryFile', 'tempfile.TemporaryFile', 'tempfile.SpooledTemporaryFile', 'tempfile.mkstemp']);
-methods('file', 'zipfile.ZipFile()', ['extractall', 'extract', 'write', 'writestr', 'read', 'open', 'testzip', 'namelist', 'infolist', 'getinfo']);
-methods('file', 'tarfile.open()', ['extractall', 'extract', 'extractfile', 'add', 'addfile', 'getmembers', 'getnames', 'list']);
+add('file', ['tempfile.NamedTemporaryFile', 'tempfile.TemporaryFile', 'tempfile.SpooledTemporaryFile', 'tempfile.mkstemp']);
+for (const opener of ['zipfile.ZipFile', 'tarfile.open', 'tarfile.TarFile']) EXACT.set(opener, { category: 'file', unlessInMemory: true });
+// Methods that touch the disk whatever the archive is in (an archive on disk is reported where it is opened;
+// one in memory, `ZipFile(io.BytesIO(data))`, reads and writes memory): extracting writes files, adding reads them.
+methods('file', 'zipfile.ZipFile()', ['extractall', 'extract', 'write']);
+methods('file', 'tarfile.open()', ['extractall', 'extract', 'add']);
 // Disk metadata: system calls that take microseconds on a local disk: info, noise to most teams.
 methods('filesystem', 'os.path', ['exists', 'lexists', 'isfile', 'isdir', 'islink', 'ismount', 'getsize', 'getmtime', 'getatime', 'getctime', 'samefile', 'sameopenfile', 'realpath'], 'info');
 methods('filesystem', 'pathlib.Path()', ['exists', 'is_file', 'is_dir', 'is_symlink', 'stat', 'mkdir'], 'info');
 methods('filesystem', 'os', ['makedirs', 'mkdir'], 'info');
 // Directory listings and changes to the tree: usually fast, but they grow with the directory: warning.
-methods('filesystem', 'pathlib.Path()', ['iterdir', 'glob', 'rglob', 'unlink', 'touch', 'rmdir', 'rename', 'replace'], 'warning');
-methods('filesystem', 'os', ['listdir', 'scandir', 'walk', 'remove', 'unlink', 'rename', 'renames', 'replace', 'rmdir', 'removedirs'], 'warning');
+methods('filesystem', 'pathlib.Path()', ['iterdir', 'glob', 'rglob'], 'warning');
+methods('filesystem', 'pathlib.Path()', ['unlink', 'touch', 'rmdir', 'rename', 'replace'], 'info');
+methods('filesystem', 'os', ['listdir', 'scandir', 'walk'], 'warning');
+// Removing or renaming one file is a metadata change: microseconds on a local disk.
+methods('filesystem', 'os', ['remove', 'unlink', 'rename', 'renames', 'replace', 'rmdir', 'removedirs'], 'info');
 methods('filesystem', 'glob', ['glob', 'iglob'], 'warning');
 
 // Synchronous database drivers
@@ -302,6 +310,11 @@ export function blockingCall(project: Project, module: ModuleFacts, call: CallFa
   if (!entry) return undefined;
   // `validate_email(x, check_deliverability=False)` resolves nothing; `inspect(obj)` of an ORM object reads memory.
   if (entry.unlessFalse && call.arguments.some((a) => a.keyword === entry.unlessFalse && a.value.kind === 'bool' && !a.value.value)) return undefined;
+  if (entry.unlessInMemory) {
+    const source = call.arguments.find((a) => a.keyword === 'fileobj') ?? call.arguments.find((a) => !a.keyword);
+    const type = source && (source.value.kind === 'ref' || source.value.kind === 'call') ? project.canonical(source.value.name) : null;
+    if (type && /^io\.(BytesIO|StringIO)\(\)$/.test(type)) return undefined;
+  }
   if (entry.firstArgument) {
     const first = call.arguments.find((a) => !a.keyword)?.value;
     const type = first && (first.kind === 'ref' || first.kind === 'call') ? project.canonical(first.name) : null;
