@@ -91,12 +91,15 @@ methods('filesystem', 'os.path', ['exists', 'lexists', 'isfile', 'isdir', 'islin
 methods('filesystem', 'pathlib.Path()', ['exists', 'is_file', 'is_dir', 'is_symlink', 'stat', 'mkdir'], 'info');
 methods('filesystem', 'os', ['makedirs', 'mkdir'], 'info');
 // Directory listings and changes to the tree: usually fast, but they grow with the directory: warning.
-methods('filesystem', 'pathlib.Path()', ['iterdir', 'glob', 'rglob'], 'warning');
+// Listing one directory is a handful of system calls (info, like metadata); walking a tree grows with it (warning).
+methods('filesystem', 'pathlib.Path()', ['iterdir', 'glob'], 'info');
+methods('filesystem', 'pathlib.Path()', ['rglob', 'walk'], 'warning');
 methods('filesystem', 'pathlib.Path()', ['unlink', 'touch', 'rmdir', 'rename', 'replace'], 'info');
-methods('filesystem', 'os', ['listdir', 'scandir', 'walk'], 'warning');
+methods('filesystem', 'os', ['listdir', 'scandir'], 'info');
+methods('filesystem', 'os', ['walk'], 'warning');
 // Removing or renaming one file is a metadata change: microseconds on a local disk.
 methods('filesystem', 'os', ['remove', 'unlink', 'rename', 'renames', 'replace', 'rmdir', 'removedirs'], 'info');
-methods('filesystem', 'glob', ['glob', 'iglob'], 'warning');
+methods('filesystem', 'glob', ['glob', 'iglob'], 'info');
 
 // Synchronous database drivers
 for (const driver of DBAPI_DRIVERS) {
