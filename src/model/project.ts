@@ -45,6 +45,14 @@ export function detokenize(tokens: readonly string[]): QualifiedName {
   return out;
 }
 
+/** Why a name has the type it has: a function's returns, or a property's value. */
+export interface TypeEvidence {
+  by: ProjectFunction;
+  /** The inferred type, an instance: `sqlalchemy.orm.Session()`. */
+  type: QualifiedName;
+  how: 'returns' | 'property';
+}
+
 export interface ProjectFunction {
   module: ModuleFacts;
   scopeIndex: number;
@@ -243,14 +251,40 @@ export class Project {
   /** What calling a project function gives: its `returns` (annotation or the value of its returns). */
   private returnedBy(callee: string[]): string[] | null {
     const fn = this.definitions.get(detokenize(callee));
-    return fn?.scope.kind === 'function' && fn.scope.returns ? tokenize(fn.scope.returns) : null;
+    if (fn?.scope.kind !== 'function' || !fn.scope.returns) return null;
+    this.inferred.set(`${detokenize(callee)}()`, { by: fn, type: fn.scope.returns, how: 'returns' });
+    return tokenize(fn.scope.returns);
+  }
+
+  /** Types the project inferred from a function's returns or a property, by the name they replaced. */
+  private readonly inferred = new Map<QualifiedName, TypeEvidence>();
+
+  /**
+   * The inferred types a name went through on its way to its canonical form: `repos.orders` is
+   * what the `orders` property returns, `get_session()` what `get_session` returns. For messages
+   * that must say why a call is believed to block.
+   */
+  typeEvidence(name: QualifiedName | null): TypeEvidence[] {
+    if (name === null) return [];
+    this.canonical(name);
+    const tokens = tokenize(name);
+    const out: TypeEvidence[] = [];
+    for (let i = 1; i < tokens.length; i++) {
+      const step = detokenize([...this.canonicalTokens(tokens.slice(0, i), 0), tokens[i]]);
+      const found = this.inferred.get(step);
+      if (found && !out.includes(found)) out.push(found);
+    }
+    return out;
   }
 
   /** `obj.attr` on an instance: a `@property` (or `cached_property`) reads as the value it returns. */
   private instanceMember(cls: ProjectFunction, attr: string): QualifiedName | null {
     const member = this.classMember(cls, attr, new Set());
     const def = member ? this.definitions.get(member) : undefined;
-    if (def?.scope.kind === 'function' && def.scope.decorators.some((d) => PROPERTY_DECORATORS.has(d.name ?? ''))) return def.scope.returns ?? null;
+    if (def?.scope.kind === 'function' && def.scope.decorators.some((d) => PROPERTY_DECORATORS.has(d.name ?? ''))) {
+      if (def.scope.returns) this.inferred.set(`${cls.module.moduleName}.${cls.scope.qualname}().${attr}`, { by: def, type: def.scope.returns, how: 'property' });
+      return def.scope.returns ?? null;
+    }
     return member;
   }
 
