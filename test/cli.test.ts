@@ -240,6 +240,23 @@ describe('discovery', () => {
     expect(JSON.parse(forced.stdout)).toEqual([]);
   });
 
+  it('checks build/ and dist/ inside a package (code), not at the top (build output)', async () => {
+    const dir = tempProject({
+      'build/lib/app/x.py': BLOCKING,
+      'dist/y.py': BLOCKING,
+      'app/__init__.py': '',
+      'app/build/api.py': BLOCKING,
+      'app/dist/z.py': BLOCKING,
+      'app/build/lib/w.py': BLOCKING,
+    });
+    const r = await cli(['check', '.', '--format', 'json', '--select', 'PP101'], dir);
+    const paths = (JSON.parse(r.stdout || '[]') as { path: string }[]).map((i) => i.path);
+    expect(paths).toEqual(['app/build/api.py', 'app/build/lib/w.py', 'app/dist/z.py']);
+    // A configured exclude list is the user's word.
+    const own = tempProject({ 'app/__init__.py': '', 'app/build/api.py': BLOCKING, 'pylint-perf.json': '{"exclude": ["build"]}' });
+    expect(JSON.parse((await cli(['check', '.', '--format', 'json'], own)).stdout)).toEqual([]);
+  });
+
   it('survives symlink loops, dangling links and unreadable files', async () => {
     const dir = tempProject({ 'pkg/a.py': BLOCKING, 'bad.py': Buffer.from([0x78, 0x3d, 0xff, 0xfe, 0x0a]).toString('latin1') });
     writeFileSync(path.join(dir, 'bad.py'), Buffer.from([0x78, 0x20, 0x3d, 0x20, 0x22, 0xff, 0x22, 0x0a]));

@@ -28,6 +28,12 @@ export interface DiscoverOptions {
   /** The project: .gitignore files apply from its work tree, and nothing outside it is read (default: `root`). */
   projectRoot?: string;
   exclude: readonly string[];
+  /**
+   * Directory names the exclude patterns cover as build output (`build`, `dist`) that are source
+   * code when they sit inside a regular package (`app/features/build/`, next to an `__init__.py`):
+   * setuptools writes its output next to the project's packaging file, never inside a package.
+   */
+  packageDirectories?: readonly string[];
   respectGitignore: boolean;
   forceExclude: boolean;
 }
@@ -254,6 +260,8 @@ class Discoverer {
 
   private async excluded(abs: string, isDir: boolean, base: string): Promise<boolean> {
     const rel = (this.explicitlyExcluded.has(base) ? undefined : inside(this.options.root, abs)) ?? inside(base, abs);
+    // `build/` or `dist/` outside a package: build output (inside one: the package's code).
+    if (isDir && this.options.packageDirectories?.includes(path.basename(abs)) && !(await isFile(path.join(path.dirname(abs), '__init__.py')))) return true;
     if (rel) {
       const test = isDir ? `${rel}/` : rel;
       if (this.excluder.ignores(test)) return true;
@@ -327,5 +335,13 @@ class Discoverer {
       }
       return undefined;
     }
+  }
+}
+
+async function isFile(file: string): Promise<boolean> {
+  try {
+    return (await fs.stat(file)).isFile();
+  } catch {
+    return false;
   }
 }

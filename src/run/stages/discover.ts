@@ -9,6 +9,8 @@ import type { Notice } from '../../core/diagnostics.js';
 import { discoverFiles, type DiscoverOptions } from '../../read/discover.js';
 import type { CheckOptions } from '../check-types.js';
 import { DEFAULT_EXCLUDES } from '../config.js';
+
+const PACKAGE_DIRECTORIES = ['build', 'dist'];
 import { isInside } from '../../core/paths.js';
 import type { RunSettings } from '../settings.js';
 
@@ -30,7 +32,9 @@ export async function discover(options: CheckOptions, settings: RunSettings): Pr
     cwd: options.cwd,
     root: config.root,
     projectRoot: root,
-    exclude: [...(config.exclude ?? DEFAULT_EXCLUDES), ...config.extendExclude, ...(options.extendExclude ?? [])],
+    // With the default excludes, `build/` and `dist/` are build output only outside a package (see DiscoverOptions).
+    exclude: [...(config.exclude ?? DEFAULT_EXCLUDES.filter((e) => !PACKAGE_DIRECTORIES.includes(e))), ...config.extendExclude, ...(options.extendExclude ?? [])],
+    packageDirectories: config.exclude === undefined ? PACKAGE_DIRECTORIES : [],
     respectGitignore: options.respectGitignore ?? config.respectGitignore,
   };
   const named = await discoverFiles({ ...common, paths, forceExclude: options.forceExclude ?? false });
