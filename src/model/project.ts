@@ -11,12 +11,15 @@
 import path from 'node:path';
 import type { DeploymentModel } from '../read/deploy/model.js';
 import type { DeploymentFileKind } from '../read/discover.js';
-import type { ModuleFacts, QualifiedName, ScopeFact } from '../read/python/facts.js';
+import type { CallFact, ModuleFacts, QualifiedName, ScopeFact } from '../read/python/facts.js';
 import { LIBRARY_ALIASES } from './library-model.js';
 
 const MAX_REWRITES = 24;
 
 /** Builtins that a star import from the standard library or a third-party package is assumed not to rebind. */
+/** The token that names an unannotated parameter (see read/python/definitions.ts). */
+const PARAMETER_TOKEN = '<param>';
+
 /** Decorators that make a method read as an attribute: `repo.orders` is what the method returns. */
 const PROPERTY_DECORATORS: ReadonlySet<string> = new Set(['builtins.property', 'functools.cached_property']);
 const STAR_SAFE_BUILTINS = new Set(['open', 'input', 'print']);
@@ -50,7 +53,9 @@ export interface TypeEvidence {
   by: ProjectFunction;
   /** The inferred type, an instance: `sqlalchemy.orm.Session()`. */
   type: QualifiedName;
-  how: 'returns' | 'property';
+  how: 'returns' | 'property' | 'parameter';
+  /** For `parameter`: its name. */
+  parameter?: string;
 }
 
 export interface ProjectFunction {
@@ -221,6 +226,7 @@ export class Project {
     if (alias !== undefined) return tokenize(alias);
     const last = prefix[prefix.length - 1];
     if (last === '()' && prefix.length >= 2) return this.returnedBy(prefix.slice(0, -1));
+    if (prefix.length >= 3 && prefix[prefix.length - 2] === PARAMETER_TOKEN) return this.parameterType(prefix.slice(0, -2), last);
     if (last === '[]' || prefix.length < 2) return null;
     const before = prefix.slice(0, -1);
     // A name bound at module level in a project module. A name that is itself a module of the
@@ -254,6 +260,52 @@ export class Project {
     if (fn?.scope.kind !== 'function' || !fn.scope.returns) return null;
     this.inferred.set(`${detokenize(callee)}()`, { by: fn, type: fn.scope.returns, how: 'returns' });
     return tokenize(fn.scope.returns);
+  }
+
+  private callsByCallee: Map<QualifiedName, CallFact[]> | undefined;
+  private indexingCalls = false;
+
+  /**
+   * An unannotated parameter's type, from the calls the project makes to its function: the type
+   * every call passes for it (`fetch_keys(db.session, org)` everywhere: a `Session`), ignoring
+   * calls that pass `None` or leave it out; null when calls disagree, pass `*args`, or none is seen.
+   */
+  private parameterType(fnTokens: string[], name: string): string[] | null {
+    const fnName = detokenize(fnTokens);
+    const fn = this.definitions.get(fnName);
+    if (fn?.scope.kind !== 'function' || this.indexingCalls) return null;
+    if (!this.callsByCallee) {
+      this.indexingCalls = true;
+      try {
+        const index = new Map<QualifiedName, CallFact[]>();
+        for (const module of this.modules) {
+          for (const call of module.calls) {
+            // Calls on a parameter are left out: typing them needs this index (and would be cached untyped).
+            if (!call.callee || call.callee.includes(PARAMETER_TOKEN)) continue;
+            const callee = this.canonical(call.callee);
+            if (callee && this.definitions.has(callee)) (index.get(callee) ?? index.set(callee, []).get(callee)!).push(call);
+          }
+        }
+        this.callsByCallee = index;
+      } finally {
+        this.indexingCalls = false;
+      }
+    }
+    const index = fn.scope.parameters.findIndex((p) => p.name === name);
+    if (index < 0) return null;
+    const bound = fn.scope.parameters[0]?.name === 'self' || fn.scope.parameters[0]?.name === 'cls' ? 1 : 0;
+    let agreed: string | null = null;
+    for (const call of this.callsByCallee.get(fnName) ?? []) {
+      if (call.arguments.some((a) => a.splat)) return null;
+      const arg = call.arguments.find((a) => a.keyword === name) ?? call.arguments.filter((a) => !a.keyword)[index - bound];
+      if (!arg || arg.value.kind === 'none') continue;
+      const type = arg.value.kind === 'ref' || arg.value.kind === 'call' ? this.canonical(arg.value.name) : null;
+      if (!type || !type.endsWith('()') || (agreed !== null && type !== agreed)) return null;
+      agreed = type;
+    }
+    if (!agreed) return null;
+    this.inferred.set(`${fnName}.${PARAMETER_TOKEN}.${name}`, { by: fn, type: agreed, how: 'parameter', parameter: name });
+    return tokenize(agreed);
   }
 
   /** Types the project inferred from a function's returns or a property, by the name they replaced. */

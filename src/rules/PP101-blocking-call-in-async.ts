@@ -7,6 +7,7 @@ import { importAsyncio } from '../model/import-placement.js';
 import { blockingCall, type BlockingCategory, type BlockingEntry } from '../model/blocking-calls.js';
 import { contextOf, type ExecutionContext } from '../model/contexts.js';
 import { fnmatch } from '../core/fnmatch.js';
+import { inferredTypes } from '../model/type-evidence.js';
 
 /**
  * PP101 blocking-call-in-async: a blocking call evaluated on the event loop, i.e. lexically in an
@@ -121,7 +122,7 @@ export const rule: Rule<Options> = {
 
 **Star imports.** \`from x import *\` binds only what \`x\` exports — its \`__all__\`, else its public module-level names — so it hides the builtin \`open\`, \`input\` or \`print\` only when \`x\` is a project module that exports that name; star imports from the standard library and third-party packages are assumed not to rebind them.
 
-Names are resolved through imports, aliases and simple types that flow through the project: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, objects bound at module level in any project module (\`CACHE = RedisCache()\` used from another module), what project functions return (their \`-> Session\` annotation, \`Optional[...]\` unwrapped, or the one value all their \`return\`s give: \`return SessionLocal()\`), properties (\`repos.orders\` is what the \`orders\` property returns), methods and class methods inherited from project base classes (\`AccountService.find()\` defined on \`BaseService\`), paths joined with \`/\` (\`DATA / "index.html"\`), and fastapi-sqlalchemy's \`db.session\`. When a type was inferred from a function's returns or a property, the message says so and where ("Types inferred: \`Repos.orders\` is \`app.repos.OrderRepo\` (property at app/deps.py:40).").
+Names are resolved through imports, aliases and simple types that flow through the project: \`import requests as r; r.get()\`, \`s = requests.Session(); s.get()\`, \`db: Session = Depends(get_db)\`, \`self.s3 = boto3.client("s3")\` in \`__init__\`, objects bound at module level in any project module (\`CACHE = RedisCache()\` used from another module), what project functions return (their \`-> Session\` annotation, \`Optional[...]\` unwrapped, or the one value all their \`return\`s give: \`return SessionLocal()\`), properties (\`repos.orders\` is what the \`orders\` property returns), methods and class methods inherited from project base classes (\`AccountService.find()\` defined on \`BaseService\`), unannotated parameters that every call in the project fills with the same type (\`fetch_keys(db.session, org)\` everywhere: \`session\` is a \`Session\`), paths joined with \`/\` (\`DATA / "index.html"\`), and fastapi-sqlalchemy's \`db.session\`. When a type was inferred from a function's returns, a property or the calls a function gets, the message says so and where ("Types inferred: \`Repos.orders\` is \`app.repos.OrderRepo\` (property at app/deps.py:40).").
 
 **Synchronous SDKs.** Besides the standard library and the database and HTTP clients, the catalogue knows SDKs whose calls are network round trips: \`openai.OpenAI\` / \`AzureOpenAI\` (and the 0.x module functions), \`anthropic.Anthropic\`, \`stripe\`, \`twilio\`, \`sendgrid\`, \`resend\`, \`slack_sdk.WebClient\` (and slack_bolt's \`app.client\`), google-auth's \`id_token.verify_*\`, \`google.cloud.*.Client\` calls, \`googleapiclient\` \`build(...)\` and \`.execute()\`, \`ipinfo\`, \`email_validator.validate_email\` (unless \`check_deliverability=False\`), \`paramiko\` / \`pysftp\`, \`docker\`, \`kubernetes\`, \`hvac\`, \`minio\`, \`opensearch-py\`, \`qdrant_client\`, \`pinecone\`, langchain document loaders' \`load()\`, \`cassandra\`, \`clickhouse_driver\` and \`sqlalchemy.inspect(engine)\`; each finding names the library's async way out (\`openai.AsyncOpenAI\`, \`AsyncWebClient\`...). Archives count too: opening a \`zipfile\`/\`tarfile\` archive on disk (not on an \`io.BytesIO\`), extracting and adding files, \`shutil.make_archive|unpack_archive|copyfileobj\`, and temporary files. Disk metadata calls take microseconds on a local disk (\`os.path.exists|isfile|isdir|getsize|getmtime\`..., \`Path.exists|is_file|is_dir|stat|mkdir|unlink|touch|rename\`, \`os.makedirs|mkdir|remove|unlink|rename|replace|rmdir\`, and listing one directory: \`os.listdir|scandir\`, \`Path.iterdir|glob\`, \`glob.glob\`): a few of them are not worth a finding, so by default (\`metadata-calls = "in-loops"\`) they are reported only where they run once per item of a loop or comprehension — in the \`async def\` or on the way to the call — as \`info\`, the metadata calls of one \`async def\` as one finding with the others as related locations (\`"all"\` reports every one, \`"off"\` none). Closing a file is \`info\`; walking a tree (\`os.walk\`, \`Path.rglob|walk\`), which grows with the tree, and CPU-bound password hashing (\`bcrypt\`, \`passlib\`, \`argon2\`, \`hashlib.pbkdf2_hmac\`) as warnings. The catalogue covers every call of Ruff's and flake8-async's ASYNC210–212, ASYNC220–222, ASYNC230–232, ASYNC250 and ASYNC251, plus \`requests.request\` and \`httpx.request\`.`,
     why: `An \`async def\` runs on the event loop; while a call blocks, the loop serves no one. Measured by the FLINTERS load test: 1,000 concurrent requests to a handler waiting 1 s — with a blocking wait the server delivered **108.8 req/s with p99 9.15 s**; with \`await\` it delivered **799 req/s with p99 1.21 s**. A worker that blocks serves ten one-second requests in 10.08 s instead of 1.06 s. “High Performance FastAPI” (PyCon JP 2021) advises: use async/await wherever the network is involved.`,
@@ -216,7 +217,7 @@ async def get_user(user_id: int):
       if (sameFileOperation(call, name)) continue;
       const loop = module.scopes[call.scope].loopFunction;
       const fn = module.scopes[loop];
-      const display = name ? name.replace(/\(\)/g, '') : undefined;
+      const display = name && !name.includes('<param>') ? name.replace(/\(\)/g, '') : undefined;
       const shown = display && display !== call.calleeText ? ` (${display})` : '';
       const runs = loopContext(project, module, loop);
       if (isMetadata(entry)) {
@@ -447,7 +448,7 @@ function reportCall(context: RuleContext<Options>, c: IndirectCall, also: Indire
     step = c.reaches.get(step.via.to.key);
   }
   const { entry, name } = r.detail;
-  const shownName = name ? name.replace(/\(\)/g, '') : r.call.calleeText;
+  const shownName = name && !name.includes('<param>') ? name.replace(/\(\)/g, '') : r.call.calleeText;
   const alias = shownName !== r.call.calleeText ? ` (${shownName})` : '';
   related.push({ path: r.module.path, range: r.call.range, message: `\`${r.call.calleeText}()\`${alias}: a blocking ${noun(entry)} call` });
   names.push(`${r.call.calleeText}()`);
@@ -578,20 +579,4 @@ function reportMetadata(context: RuleContext<Options>): void {
     ];
     context.report({ path: first.module.path, range: first.call.range, severity: 'info', message, related, contexts: runs.contexts });
   }
-}
-
-/** ` Types inferred: \`Repos.orders\` is \`app.db.Repo\` (property at app/db.py:38).`, or nothing. */
-function inferredTypes(project: Project, names: (string | null)[]): string {
-  const seen = new Set<string>();
-  const parts: string[] = [];
-  for (const name of names) {
-    for (const e of project.typeEvidence(name)) {
-      const type = (project.canonical(e.type) ?? e.type).replace(/\(\)$/, '');
-      const at = where(project, e.by.module.path, e.by.scope.range.line);
-      const text = e.how === 'property' ? `\`${e.by.scope.qualname}\` is \`${type}\` (property at ${at})` : `\`${e.by.scope.qualname}()\` returns \`${type}\` (${at})`;
-      if (!seen.has(text)) parts.push(text);
-      seen.add(text);
-    }
-  }
-  return parts.length > 0 ? ` Types inferred: ${parts.join('; ')}.` : '';
 }

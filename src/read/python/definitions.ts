@@ -100,6 +100,9 @@ function parameterParts(p: Node): ParameterParts | undefined {
   }
 }
 
+/** The token between a function's qualified name and an unannotated parameter's name. */
+export const PARAMETER = '<param>';
+
 /** One parameter: defaults and annotations are evaluated in the enclosing scope. */
 function parameter(x: ExtractionState, p: Node, ctx: WalkContext, scope: number, selfBinding: () => SelfBinding | undefined): void {
   const parts = parameterParts(p);
@@ -117,7 +120,8 @@ function parameter(x: ExtractionState, p: Node, ctx: WalkContext, scope: number,
   const self = selfBinding();
   if (self) bind(x, scope, nameNode.text, self);
   else if (annotation) bind(x, scope, nameNode.text, { at: -1, kind: 'instance', annotation });
-  else bind(x, scope, nameNode.text, { at: -1, kind: 'unknown' });
+  // Unannotated: a name of its own (`app.crud.get_user.<param>.db`), which the project may type from the calls it gets.
+  else bind(x, scope, nameNode.text, { at: -1, kind: 'import', name: `${projectName(x, x.scopes[scope].qualname)}.${PARAMETER}.${nameNode.text}` });
 }
 
 /** `Depends(f)` / `Security(f)` / `Depends(dependency=f)`, as the default or in `Annotated[T, …]`: f. */
