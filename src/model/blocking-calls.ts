@@ -13,6 +13,7 @@
 import type { Severity } from '../core/diagnostics.js';
 import type { CallFact, ModuleFacts } from '../read/python/facts.js';
 import type { Project } from './project.js';
+import { ormQuery } from './orm-models.js';
 import { BOTO3_CONSTRUCTORS, DBAPI_DRIVERS } from './clients.js';
 
 /** What kind of blocking a call does; `configured` is a name from the user's `blocking-calls`. */
@@ -304,11 +305,18 @@ function looksLikeUrllib3Request(module: ModuleFacts, call: CallFact): boolean {
   return module.imports.some((i) => i.module === 'urllib3' || i.module.startsWith('urllib3.'));
 }
 
+const ORM_ADVICE = {
+  peewee: 'peewee is synchronous: run the query in a thread (`await asyncio.to_thread(...)`), or make the handler a plain `def`',
+  django: 'use the ORM\'s `a`-prefixed methods (`aget`, `acreate`, `acount`, `asave`...) or `sync_to_async(...)`',
+};
+
 /** A call that blocks by itself: the catalogue (with its argument conditions), the user's patterns, or an urllib3-style request. */
 export function blockingCall(project: Project, module: ModuleFacts, call: CallFact, userPatterns: RegExp[]): { name: string | null; entry: BlockingEntry } | undefined {
   const name = project.canonical(call.callee);
   let entry = name ? blockingEntry(name) : undefined;
   if (!entry && name && userPatterns.some((p) => p.test(name))) entry = { category: 'configured' };
+  const orm = !entry && name ? ormQuery(project, name) : undefined;
+  if (orm) entry = { category: 'database', library: orm, advice: ORM_ADVICE[orm] };
   if (!entry && (name === null || !project.definition(name)) && looksLikeUrllib3Request(module, call)) entry = { category: 'http' };
   if (!entry) return undefined;
   // `validate_email(x, check_deliverability=False)` resolves nothing; `inspect(obj)` of an ORM object reads memory.
