@@ -73,19 +73,27 @@ function loopContext(project: Project, module: ModuleFacts, loopFunction: number
 
 export interface Options {
   blockingCalls: string[];
+  asyncSafeCalls: string[];
   callDepth: number;
   metadataCalls: 'in-loops' | 'all' | 'off';
 }
 
 const compiledPatterns = new WeakMap<string[], RegExp[]>();
 
-function configuredPatterns(options: Options): RegExp[] {
-  let compiled = compiledPatterns.get(options.blockingCalls);
+function configuredPatterns(options: Options, list: string[] = options.blockingCalls): RegExp[] {
+  let compiled = compiledPatterns.get(list);
   if (!compiled) {
-    compiled = options.blockingCalls.map(fnmatch);
-    compiledPatterns.set(options.blockingCalls, compiled);
+    compiled = list.map(fnmatch);
+    compiledPatterns.set(list, compiled);
   }
   return compiled;
+}
+
+/** A call the user declared safe on the loop (`async-safe-calls`): never blocking, and not followed. */
+function declaredSafe(project: Project, options: Options, name: string | null): boolean {
+  if (options.asyncSafeCalls.length === 0) return false;
+  const canonical = project.canonical(name);
+  return canonical !== null && configuredPatterns(options, options.asyncSafeCalls).some((p) => p.test(canonical));
 }
 
 function asyncioSleepFix(module: ModuleFacts, call: CallFact): { edits: TextEdit[]; applicability: 'safe' | 'unsafe' } {
@@ -169,6 +177,12 @@ async def get_user(user_id: int):
         description:
           'Extra qualified names to treat as blocking, fnmatch-style (`mylib.sync_fetch`, `vendor.client.*`). Objects are written with `()`: `vendor.Client().fetch`.',
       },
+      'async-safe-calls': {
+        type: 'array',
+        items: { type: 'string' },
+        description:
+          'Qualified names, fnmatch-style, that never block the loop although the catalogue or the call graph says they do: a project wrapper that hands its work to a thread (`app.db.run_in_pool`), a vendor client you know to be async-safe (`vendor.Client().*`). Their calls are not reported and not followed.',
+      },
       'metadata-calls': {
         enum: ['in-loops', 'all', 'off'],
         description:
@@ -180,7 +194,7 @@ async def get_user(user_id: int):
         description: 'How many project functions deep to follow a call from an `async def` to a blocking call: `handler → service.get() → repo.fetch() → Session.query()` needs 2; 0 reports direct calls only.',
       },
     },
-    defaults: { blockingCalls: [], callDepth: 3, metadataCalls: 'in-loops' },
+    defaults: { blockingCalls: [], asyncSafeCalls: [], callDepth: 3, metadataCalls: 'in-loops' },
   },
 
   checkModule(module: ModuleFacts, context: RuleContext<Options>): void {
@@ -189,7 +203,7 @@ async def get_user(user_id: int):
     const flagged: { call: CallFact; name: string | null; entry: BlockingEntry }[] = [];
     for (const call of module.calls) {
       const scope = module.scopes[call.scope];
-      if (scope.loopFunction < 0 || call.awaited) continue;
+      if (scope.loopFunction < 0 || call.awaited || declaredSafe(project, context.options, call.callee)) continue;
       const found = blockingCall(project, module, call, userPatterns);
       if (found) flagged.push({ call, ...found });
     }
@@ -287,7 +301,7 @@ function blockingFunctions(project: Project, options: Options): BlockingReach {
     // A branch under `if url:` where no call in the project passes a truthy `url` never runs.
     const dead = (call: CallFact, owner: FunctionNode): boolean => call.requires?.some((p) => graph.neverTruthy(owner, p)) === true;
     const direct = (module: ModuleFacts, call: CallFact, owner: FunctionNode): Blocking | undefined => {
-      if (dead(call, owner)) return undefined;
+      if (dead(call, owner) || declaredSafe(project, options, call.callee)) return undefined;
       let found = directs.get(call);
       if (found === undefined) directs.set(call, (found = blockingCall(project, module, call, patterns) ?? null));
       return found ?? undefined;
@@ -308,9 +322,9 @@ function blockingFunctions(project: Project, options: Options): BlockingReach {
           return found && severityRank(found.entry.severity ?? 'error') >= severityRank(least) ? found : undefined;
         },
         roots,
-        (edge) => edge.call.onceGuard === undefined && !cached(edge.to) && !cached(edge.from) && !dead(edge.call, edge.from),
+        (edge) => edge.call.onceGuard === undefined && !cached(edge.to) && !cached(edge.from) && !dead(edge.call, edge.from) && !declaredSafe(project, options, edge.call.callee),
       );
-    reach = { everyCall: [everyCall('error'), everyCall('warning'), everyCall('info')], any: propagate(graph, options.callDepth, direct, roots, (edge) => !dead(edge.call, edge.from)) };
+    reach = { everyCall: [everyCall('error'), everyCall('warning'), everyCall('info')], any: propagate(graph, options.callDepth, direct, roots, (edge) => !dead(edge.call, edge.from) && !declaredSafe(project, options, edge.call.callee)) };
     reachCache.set(project, reach);
   }
   return reach;
@@ -347,6 +361,7 @@ function collectIndirect(module: ModuleFacts, context: RuleContext<Options>, alr
   for (const call of module.calls) {
     const scope = module.scopes[call.scope];
     if (scope.loopFunction < 0 || call.awaited || already.has(call)) continue;
+    if (declaredSafe(project, context.options, call.callee)) continue;
     const target = graph.target(call);
     if (!target) continue;
     const reaches = (call.onceGuard === undefined ? everyCall.find((m) => m.has(target.key)) : undefined) ?? any;
