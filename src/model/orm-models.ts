@@ -24,6 +24,13 @@ const RUNS: Record<Orm, ReadonlySet<string>> = {
   django: new Set(['get', 'create', 'get_or_create', 'update_or_create', 'count', 'exists', 'first', 'last', 'latest', 'earliest', 'aggregate', 'in_bulk', 'bulk_create', 'bulk_update', 'delete', 'update', 'save', 'refresh_from_db', 'iterator', 'explain', 'contains']),
 };
 
+/** Query building: nothing runs yet. */
+const BUILDS: ReadonlySet<string> = new Set(['select', 'where', 'join', 'switch', 'order_by', 'limit', 'offset', 'group_by', 'having', 'distinct', 'paginate', 'alias', 'filter', 'exclude', 'select_related', 'prefetch_related', 'annotate', 'values', 'values_list', 'only', 'defer', 'using', 'all', 'reverse', 'update', 'delete', 'insert', 'insert_many']);
+/** Queries that run and give one row (a model instance). */
+const GIVES_ROW: ReadonlySet<string> = new Set(['get', 'get_or_none', 'get_by_id', 'first', 'last', 'latest', 'earliest', 'create']);
+/** What a row does with the database itself. */
+const ROW_METHODS: ReadonlySet<string> = new Set(['save', 'delete_instance', 'delete', 'refresh_from_db']);
+
 const cache = new WeakMap<Project, Map<string, Orm | null>>();
 
 /** The ORM a project class is a model of, through its project bases; undefined for any other class. */
@@ -57,7 +64,16 @@ export function ormQuery(project: Project, name: string): Orm | undefined {
     const rest = tokens.slice(i + 1);
     // Django: queries go through a manager (`objects`), or an instance (`Order()...save`).
     if (orm === 'django' && rest[0] !== 'objects' && rest[0] !== '()') return undefined;
-    return RUNS[orm].has(method) ? orm : undefined;
+    // Between the model and the method: query building, or a query that gives one row (then only
+    // the row's own methods follow); anything else (`row.to_dict().get`) is no longer the ORM.
+    let row = rest[0] === '()';
+    for (const step of rest.slice(0, -1)) {
+      if (step === '()' || step === 'objects') continue;
+      if (!row && BUILDS.has(step)) continue;
+      if (!row && GIVES_ROW.has(step)) row = true;
+      else return undefined;
+    }
+    return (row ? ROW_METHODS : RUNS[orm]).has(method) ? orm : undefined;
   }
   return undefined;
 }

@@ -119,5 +119,6 @@ function returnType(resolver: Resolver, s: ScopeBuild): QualifiedName | null {
     if (t === null || (agreed !== null && t !== agreed)) return null;
     agreed = t;
   }
-  return agreed;
+  // Only an object made by a call is a type (`return SessionLocal()`); `return query.first` is a method.
+  return agreed?.endsWith('()') ? agreed : null;
 }
