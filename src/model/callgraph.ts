@@ -87,20 +87,11 @@ export class CallGraph {
     return out;
   }
 
-  private callerIndex: Map<string, { module: ModuleFacts; call: CallFact }[]> | undefined;
-
-  /** Every call in the project that runs this function (built on first use: it resolves every call). */
-  callSites(node: FunctionNode): { module: ModuleFacts; call: CallFact }[] {
-    if (!this.callerIndex) {
-      this.callerIndex = new Map();
-      for (const module of this.project.modules) {
-        for (const call of module.calls) {
-          const to = this.target(call);
-          if (to) (this.callerIndex.get(to.key) ?? this.callerIndex.set(to.key, []).get(to.key)!).push({ module, call });
-        }
-      }
-    }
-    return this.callerIndex.get(node.key) ?? [];
+  /** Every call in the project that runs this function (`Class(...)` for an `__init__`). */
+  callSites(node: FunctionNode): CallFact[] {
+    const scope = node.module.scopes[node.scopeIndex];
+    const name = node.key;
+    return scope.name === '__init__' ? this.project.callsOf(name.slice(0, -'.__init__'.length)) : this.project.callsOf(name);
   }
 
   private readonly neverTruthyCache = new Map<string, boolean>();
@@ -128,7 +119,7 @@ export class CallGraph {
     // `obj.method(a)` fills the parameters after `self`; `Class(a)` those after `__init__`'s `self`.
     const bound = scope.parameters[0]?.name === 'self' || scope.parameters[0]?.name === 'cls' ? 1 : 0;
     const falsy = (v: ValueFact): boolean => v.kind === 'none' || (v.kind === 'bool' && !v.value) || (v.kind === 'num' && Number(v.value) === 0) || (v.kind === 'str' && v.value === '');
-    return sites.every(({ call }) => {
+    return sites.every((call) => {
       if (call.arguments.some((a) => a.splat)) return false;
       const byKeyword = call.arguments.find((a) => a.keyword === name);
       if (byKeyword) return falsy(byKeyword.value);

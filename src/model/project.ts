@@ -262,8 +262,46 @@ export class Project {
     return tokenize(fn.scope.returns);
   }
 
-  private callsByCallee: Map<QualifiedName, CallFact[]> | undefined;
+  private callsByLastName: Map<string, CallFact[]> | undefined;
   private indexingCalls = false;
+
+  /**
+   * The project's calls of a project function, by canonical name: the calls whose callee ends in
+   * the function's name (an index by that last name, built once, without resolving anything),
+   * then resolved one by one. Calls on a parameter are left out (typing them needs this).
+   */
+  callsOf(fnName: QualifiedName): CallFact[] {
+    if (!this.callsByLastName) {
+      const index = new Map<string, CallFact[]>();
+      for (const module of this.modules) {
+        for (const call of module.calls) {
+          if (!call.callee || call.callee.includes(PARAMETER_TOKEN)) continue;
+          const last = call.callee.slice(call.callee.lastIndexOf('.') + 1);
+          (index.get(last) ?? index.set(last, []).get(last)!).push(call);
+        }
+      }
+      this.callsByLastName = index;
+    }
+    const last = fnName.slice(fnName.lastIndexOf('.') + 1);
+    let resolved = this.callsByName.get(last);
+    if (!resolved) {
+      // Every call ending in this name, resolved once and grouped by what it calls.
+      resolved = new Map();
+      this.indexingCalls = true;
+      try {
+        for (const call of this.callsByLastName.get(last) ?? []) {
+          const callee = this.canonical(call.callee);
+          if (callee) (resolved.get(callee) ?? resolved.set(callee, []).get(callee)!).push(call);
+        }
+      } finally {
+        this.indexingCalls = false;
+      }
+      this.callsByName.set(last, resolved);
+    }
+    return resolved.get(fnName) ?? [];
+  }
+
+  private readonly callsByName = new Map<string, Map<QualifiedName, CallFact[]>>();
 
   /**
    * An unannotated parameter's type, from the calls the project makes to its function: the type
@@ -274,28 +312,12 @@ export class Project {
     const fnName = detokenize(fnTokens);
     const fn = this.definitions.get(fnName);
     if (fn?.scope.kind !== 'function' || this.indexingCalls) return null;
-    if (!this.callsByCallee) {
-      this.indexingCalls = true;
-      try {
-        const index = new Map<QualifiedName, CallFact[]>();
-        for (const module of this.modules) {
-          for (const call of module.calls) {
-            // Calls on a parameter are left out: typing them needs this index (and would be cached untyped).
-            if (!call.callee || call.callee.includes(PARAMETER_TOKEN)) continue;
-            const callee = this.canonical(call.callee);
-            if (callee && this.definitions.has(callee)) (index.get(callee) ?? index.set(callee, []).get(callee)!).push(call);
-          }
-        }
-        this.callsByCallee = index;
-      } finally {
-        this.indexingCalls = false;
-      }
-    }
+    const calls = this.callsOf(fnName);
     const index = fn.scope.parameters.findIndex((p) => p.name === name);
     if (index < 0) return null;
     const bound = fn.scope.parameters[0]?.name === 'self' || fn.scope.parameters[0]?.name === 'cls' ? 1 : 0;
     let agreed: string | null = null;
-    for (const call of this.callsByCallee.get(fnName) ?? []) {
+    for (const call of calls) {
       if (call.arguments.some((a) => a.splat)) return null;
       const arg = call.arguments.find((a) => a.keyword === name) ?? call.arguments.filter((a) => !a.keyword)[index - bound];
       if (!arg || arg.value.kind === 'none') continue;
