@@ -26,12 +26,14 @@ export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): v
     moduleConditional: ctx.moduleConditional || atModule,
     conditional: ctx.conditional || !isMainGuard,
   };
-  const guarded = condition ? (onceGuardName(x, condition, ctx.scope) ?? installGuard(condition)) : undefined;
+  const inFunction = x.scopes[ctx.scope].kind === 'function';
+  const guarded = condition && inFunction ? (onceGuardName(x, condition, ctx.scope) ?? (condText.includes('find_spec') ? installGuard(condition) : undefined)) : undefined;
   // An install guard needs no assignment: installing the package is what makes the condition false.
   const guard: OnceGuard | undefined = guarded ? { name: guarded, scope: ctx.scope, assigned: guarded === INSTALL_GUARD, outer: ctx.onceGuard } : undefined;
   const consequence = node.childForFieldName('consequence');
   const callsBefore = x.calls.length;
-  const required = condition ? truthyParameters(x, condition, ctx.scope) : [];
+  const params = x.scopes[ctx.scope].rawParams;
+  const required = condition && inFunction && params.some((p) => condText.includes(p.name)) ? truthyParameters(x, condition, ctx.scope) : [];
   const then = required.length > 0 ? { ...inner, requires: [...(ctx.requires ?? []), ...required] } : inner;
   if (consequence) x.visit(consequence, guard ? { ...then, onceGuard: guard } : then);
   if (guard?.assigned) markOnce(x, callsBefore, guard);
@@ -153,9 +155,10 @@ function lastingName(x: ExtractionState, subject: Node, scope: number): string |
 export function block(x: ExtractionState, node: Node, ctx: WalkContext): void {
   let inner = ctx;
   const guards: { guard: OnceGuard; from: number }[] = [];
+  const inFunction = x.scopes[ctx.scope].kind === 'function';
   for (const child of node.namedChildren) {
     x.visit(child, inner);
-    const name = child.type === 'if_statement' ? (earlyReturnGuardName(x, child, ctx.scope) ?? configuredLoggerGuard(x, child, ctx.scope)) : undefined;
+    const name = inFunction && child.type === 'if_statement' ? (earlyReturnGuardName(x, child, ctx.scope) ?? configuredLoggerGuard(x, child, ctx.scope)) : undefined;
     if (!name) continue;
     const guard: OnceGuard = { name, scope: ctx.scope, assigned: false, outer: inner.onceGuard };
     guards.push({ guard, from: x.calls.length });
@@ -171,7 +174,7 @@ export function block(x: ExtractionState, node: Node, ctx: WalkContext): void {
  * per logger name, not on every call: the guard is `logger.handlers`.
  */
 function configuredLoggerGuard(x: ExtractionState, node: Node, scope: number): string | undefined {
-  if (node.childrenForFieldName('alternative').length > 0) return undefined;
+  if (!/andlers/.test(node.childForFieldName('condition')?.text ?? '') || node.childrenForFieldName('alternative').length > 0) return undefined;
   const condition = node.childForFieldName('condition');
   const statements = node.childForFieldName('consequence')?.namedChildren.filter((n) => n.type !== 'comment') ?? [];
   if (!condition || statements.length !== 1 || statements[0].type !== 'return_statement') return undefined;
