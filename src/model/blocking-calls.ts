@@ -312,8 +312,14 @@ const ORM_ADVICE = {
 
 /** A call that blocks by itself: the catalogue (with its argument conditions), the user's patterns, or an urllib3-style request. */
 export function blockingCall(project: Project, module: ModuleFacts, call: CallFact, userPatterns: RegExp[]): { name: string | null; entry: BlockingEntry } | undefined {
-  const name = project.canonical(call.callee);
+  let name = project.canonical(call.callee);
   let entry = name ? blockingEntry(name) : undefined;
+  // A method of an unannotated parameter: typed from the calls its function gets.
+  const typed = !entry ? project.withParameterTypes(call.callee) : null;
+  if (typed) {
+    entry = blockingEntry(typed);
+    if (entry || ormQuery(project, typed)) name = typed;
+  }
   if (!entry && name && userPatterns.some((p) => p.test(name))) entry = { category: 'configured' };
   const orm = !entry && name ? ormQuery(project, name) : undefined;
   if (orm) entry = { category: 'database', library: orm, advice: ORM_ADVICE[orm] };

@@ -226,7 +226,6 @@ export class Project {
     if (alias !== undefined) return tokenize(alias);
     const last = prefix[prefix.length - 1];
     if (last === '()' && prefix.length >= 2) return this.returnedBy(prefix.slice(0, -1));
-    if (prefix.length >= 3 && prefix[prefix.length - 2] === PARAMETER_TOKEN) return this.parameterType(prefix.slice(0, -2), last);
     if (last === '[]' || prefix.length < 2) return null;
     const before = prefix.slice(0, -1);
     // A name bound at module level in a project module. A name that is itself a module of the
@@ -302,6 +301,21 @@ export class Project {
   }
 
   private readonly callsByName = new Map<string, Map<QualifiedName, CallFact[]>>();
+
+  /**
+   * `name` with its unannotated parameter typed from the calls its function gets (see
+   * parameterType), canonical; null when it names no parameter or the calls say nothing. Asked
+   * only where a rule needs it (typing every parameter of a large project would resolve every call).
+   */
+  withParameterTypes(name: QualifiedName | null): QualifiedName | null {
+    const canonical = this.canonical(name);
+    if (!canonical?.includes(PARAMETER_TOKEN)) return null;
+    const tokens = tokenize(canonical);
+    const at = tokens.indexOf(PARAMETER_TOKEN);
+    if (at < 1 || at + 1 >= tokens.length) return null;
+    const type = this.parameterType(tokens.slice(0, at), tokens[at + 1]);
+    return type ? this.canonical(detokenize([...type, ...tokens.slice(at + 2)])) : null;
+  }
 
   /**
    * An unannotated parameter's type, from the calls the project makes to its function: the type
