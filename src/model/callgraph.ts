@@ -13,7 +13,7 @@
 
 import type { CallFact, DecoratorFact, ModuleFacts, ValueFact } from '../read/python/facts.js';
 import { cacheDecorator } from './caching.js';
-import type { Project } from './project.js';
+import { argumentFor, type Project } from './project.js';
 
 const KNOWN_DISPATCHERS = /^(asgiref\.sync\.sync_to_async|starlette\.concurrency\.run_in_threadpool|anyio\.to_thread\.run_sync|celery\..*|dramatiq\.actor|rq\.decorators\.job)$/;
 const DISPATCH_CALL = /(^threading\.Thread|\.put(_nowait)?$|\.submit$|run_in_executor$|^asyncio\.to_thread$|run_in_threadpool$|^anyio\.to_thread\.run_sync$|\.apply_async$|\.delay$)/;
@@ -111,21 +111,13 @@ export class CallGraph {
 
   private computeNeverTruthy(node: FunctionNode, name: string): boolean {
     const scope = node.module.scopes[node.scopeIndex];
-    const index = scope.parameters.findIndex((p) => p.name === name);
-    const param = scope.parameters[index];
-    if (!param?.falsyDefault) return false;
+    if (!scope.parameters.find((p) => p.name === name)?.falsyDefault) return false;
     const sites = this.callSites(node);
     if (sites.length === 0) return false;
-    // `obj.method(a)` fills the parameters after `self`; `Class(a)` those after `__init__`'s `self`.
-    const bound = scope.parameters[0]?.name === 'self' || scope.parameters[0]?.name === 'cls' ? 1 : 0;
     const falsy = (v: ValueFact): boolean => v.kind === 'none' || (v.kind === 'bool' && !v.value) || (v.kind === 'num' && Number(v.value) === 0) || (v.kind === 'str' && v.value === '');
     return sites.every((call) => {
-      if (call.arguments.some((a) => a.splat)) return false;
-      const byKeyword = call.arguments.find((a) => a.keyword === name);
-      if (byKeyword) return falsy(byKeyword.value);
-      const positional = call.arguments.filter((a) => !a.keyword);
-      const at = index - bound;
-      return at < 0 || at >= positional.length || falsy(positional[at].value);
+      const arg = argumentFor(scope, call, name);
+      return arg !== 'unknown' && (arg === undefined || falsy(arg.value));
     });
   }
 

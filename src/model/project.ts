@@ -11,7 +11,7 @@
 import path from 'node:path';
 import type { DeploymentModel } from '../read/deploy/model.js';
 import type { DeploymentFileKind } from '../read/discover.js';
-import type { CallFact, ModuleFacts, QualifiedName, ScopeFact } from '../read/python/facts.js';
+import type { ArgumentFact, CallFact, ModuleFacts, QualifiedName, ScopeFact } from '../read/python/facts.js';
 import { LIBRARY_ALIASES } from './library-model.js';
 
 const MAX_REWRITES = 24;
@@ -56,6 +56,20 @@ export interface TypeEvidence {
   how: 'returns' | 'property' | 'parameter';
   /** For `parameter`: its name. */
   parameter?: string;
+}
+
+/**
+ * What a call passes for a parameter of the function it calls: by keyword, or by position
+ * (`obj.method(a)` and `Class.method(a)` fill the parameters after `self`/`cls`); undefined when
+ * it leaves the parameter out, `'unknown'` when `*args`/`**kwargs` could fill it.
+ */
+export function argumentFor(fn: ScopeFact, call: CallFact, name: string): ArgumentFact | undefined | 'unknown' {
+  if (call.arguments.some((a) => a.splat)) return 'unknown';
+  const byKeyword = call.arguments.find((a) => a.keyword === name);
+  if (byKeyword) return byKeyword;
+  const bound = fn.parameters[0]?.name === 'self' || fn.parameters[0]?.name === 'cls' ? 1 : 0;
+  const at = fn.parameters.findIndex((p) => p.name === name) - bound;
+  return at < 0 ? undefined : call.arguments.filter((a) => !a.keyword)[at];
 }
 
 export interface ProjectFunction {
@@ -326,14 +340,11 @@ export class Project {
     const fnName = detokenize(fnTokens);
     const fn = this.definitions.get(fnName);
     if (fn?.scope.kind !== 'function' || this.indexingCalls) return null;
-    const calls = this.callsOf(fnName);
-    const index = fn.scope.parameters.findIndex((p) => p.name === name);
-    if (index < 0) return null;
-    const bound = fn.scope.parameters[0]?.name === 'self' || fn.scope.parameters[0]?.name === 'cls' ? 1 : 0;
+    if (!fn.scope.parameters.some((p) => p.name === name)) return null;
     let agreed: string | null = null;
-    for (const call of calls) {
-      if (call.arguments.some((a) => a.splat)) return null;
-      const arg = call.arguments.find((a) => a.keyword === name) ?? call.arguments.filter((a) => !a.keyword)[index - bound];
+    for (const call of this.callsOf(fnName)) {
+      const arg = argumentFor(fn.scope, call, name);
+      if (arg === 'unknown') return null;
       if (!arg || arg.value.kind === 'none') continue;
       const type = arg.value.kind === 'ref' || arg.value.kind === 'call' ? this.canonical(arg.value.name) : null;
       if (!type || !type.endsWith('()') || (agreed !== null && type !== agreed)) return null;
