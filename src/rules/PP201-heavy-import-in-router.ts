@@ -172,7 +172,7 @@ function librariesOf(
     const reportable = path.entry !== undefined || routerModules.has(module);
     const lazy = lazyModules(module);
     for (const statement of module.imports) {
-      if (statement.scope !== 0 || statement.typeCheckingOnly || statement.star || statement.level > 0) continue;
+      if (statement.scope !== 0 || statement.typeCheckingOnly || statement.inMainGuard || statement.star || statement.level > 0) continue;
       const name = statement.module;
       if (project.module(name.split('.')[0]) || project.module(name)) continue;
       const full = statement.name ? `${name}.${statement.name}` : name;
@@ -335,6 +335,7 @@ def report():
     return pd.DataFrame({"a": [1]}).to_dict()`,
     notFlagged: [
       'imports inside functions, under `if TYPE_CHECKING:`, PEP 810 `lazy import` and modules listed in `__lazy_modules__`;',
+      'imports under `if __name__ == "__main__":` (importing the module never runs them);',
       'imports whose name is used while the module is imported — decorators (`@torch.inference_mode()`), module-level calls, class bases, default values, evaluated annotations — which cannot simply be moved;',
       'any import of a library that start-up needs anyway (app-wide): used while a module on the start-up path is imported, or called by project code that start-up runs (a module-level call, a start-up hook, a thread it starts) — a model server that loads its model at start-up;',
       'the second and later imports of a library on the same start-up path: they are related locations of the one finding, never findings of their own;',

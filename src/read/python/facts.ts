@@ -90,6 +90,8 @@ export interface ImportFact {
   conditional: boolean;
   /** PEP 810 `lazy import x` / `lazy from x import y`. */
   lazy: boolean;
+  /** Under `if __name__ == "__main__":`: an import of the module never runs it. */
+  inMainGuard?: boolean;
   star: boolean;
 }
 

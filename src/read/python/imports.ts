@@ -22,6 +22,7 @@ export function importStatement(x: ExtractionState, node: Node, ctx: WalkContext
     lazy: x.lazyImportNodes.has(node.startIndex),
     star: false,
   };
+  if (ctx.mainGuard) base.inMainGuard = true;
   if (node.type === 'future_import_statement') futureImport(x, node);
   else if (node.type === 'import_statement') plainImport(x, node, base);
   else fromImport(x, node, base);
