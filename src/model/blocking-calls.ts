@@ -81,7 +81,7 @@ methods('file', 'builtins.open()', ['close'], 'info');
 methods('file', 'pathlib.Path()', ['read_text', 'read_bytes', 'write_text', 'write_bytes', 'open']);
 methods('file', 'shutil', ['copy', 'copy2', 'copyfile', 'copyfileobj', 'copytree', 'rmtree', 'move', 'make_archive', 'unpack_archive']);
 // Archives: opening reads the directory, extracting and adding write and read whole files.
-add('file', ['tempfile.NamedTemporaryFile', 'tempfile.TemporaryFile', 'tempfile.SpooledTemporaryFile', 'tempfile.mkstemp']);
+add('file', ['tempfile.NamedTemporaryFile', 'tempfile.TemporaryFile', 'tempfile.mkstemp']);
 for (const opener of ['zipfile.ZipFile', 'tarfile.open', 'tarfile.TarFile']) EXACT.set(opener, { category: 'file', unlessInMemory: true });
 // Methods that touch the disk whatever the archive is in (an archive on disk is reported where it is opened;
 // one in memory, `ZipFile(io.BytesIO(data))`, reads and writes memory): extracting writes files, adding reads them.

@@ -58,7 +58,7 @@ export const LIBRARY_ALIASES: Readonly<Record<string, string>> = {
   // a temporary file is a file object (one finding per file operation, on its creation)
   'tempfile.NamedTemporaryFile()': 'builtins.open()',
   'tempfile.TemporaryFile()': 'builtins.open()',
-  'tempfile.SpooledTemporaryFile()': 'builtins.open()',
+  // (a SpooledTemporaryFile stays in memory up to its max_size: not a file on disk)
   // SDKs: one name per client
   'openai.Client': 'openai.OpenAI',
   'openai.AzureOpenAI()': 'openai.OpenAI()',
