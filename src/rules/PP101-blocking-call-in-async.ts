@@ -1,7 +1,7 @@
 import { severityRank, type RelatedLocation, type Severity, type TextEdit } from '../core/diagnostics.js';
 import type { CallFact, ModuleFacts, SuppressionFact } from '../read/python/facts.js';
 import type { Rule, RuleContext } from './rule.js';
-import { callGraph, functoolsCache, onceStep, propagate, type FunctionNode, type OnceStep, type Reach } from '../model/callgraph.js';
+import { callGraph, functoolsCache, onceStep, propagate, type CallEdge, type FunctionNode, type OnceStep, type Reach } from '../model/callgraph.js';
 import type { Project } from '../model/project.js';
 import { importAsyncio } from '../model/import-placement.js';
 import { blockingCall, type BlockingCategory, type BlockingEntry } from '../model/blocking-calls.js';
@@ -454,14 +454,9 @@ function suppressedLine(module: ModuleFacts, line: number): boolean {
 function reportCall(context: RuleContext<Options>, c: IndirectCall, also: IndirectCall[]): void {
   const { project } = context;
   const { module, call, reach: r } = c;
-  const related: RelatedLocation[] = [];
-  const names = [`${call.calleeText}()`];
-  let step: Reach<Blocking> | undefined = r;
-  while (step?.via) {
-    related.push({ path: step.via.from.module.path, range: step.via.call.range, message: `calls \`${step.via.call.calleeText}()\`` });
-    names.push(`${step.via.call.calleeText}()`);
-    step = c.reaches.get(step.via.to.key);
-  }
+  const via = chainEdges(c);
+  const related: RelatedLocation[] = via.map((e) => ({ path: e.from.module.path, range: e.call.range, message: `calls \`${e.call.calleeText}()\`` }));
+  const names = [`${call.calleeText}()`, ...via.map((e) => `${e.call.calleeText}()`)];
   const { entry, name } = r.detail;
   const shownName = name && !name.includes('<param>') ? name.replace(/\(\)/g, '') : r.call.calleeText;
   const alias = shownName !== r.call.calleeText ? ` (${shownName})` : '';
@@ -477,10 +472,7 @@ function reportCall(context: RuleContext<Options>, c: IndirectCall, also: Indire
     : metadata
       ? `\`${call.calleeText}()\` reaches a disk metadata call inside \`async def ${fn.name}\`: ${names.join(' → ')} at ${where(project, r.module.path, r.call.range.line)}. It takes microseconds on a local disk, but holds the loop for as long as the disk takes to answer (network storage, a busy volume); ${ADVICE.filesystem}.`
       : `\`${call.calleeText}()\` blocks the event loop inside \`async def ${fn.name}\`: ${names.join(' → ')} is a blocking ${noun(entry)} call at ${where(project, r.module.path, r.call.range.line)}. ${consequence}; make that path async, or run it in a thread: \`await asyncio.to_thread(${call.calleeText}, ...)\`.`;
-  const steps: (string | null)[] = [call.callee];
-  for (let s: Reach<Blocking> | undefined = r; s?.via; s = c.reaches.get(s.via.to.key)) steps.push(s.via.call.callee);
-  steps.push(r.call.callee);
-  message += inferredTypes(project, steps);
+  message += inferredTypes(project, [call.callee, ...via.map((e) => e.call.callee), r.call.callee]);
   if (also.length > 0) message = `${message.replace(/\.$/, '')} (also called on the event loop from ${also.length} other place${also.length === 1 ? '' : 's'}).`;
   also.slice(0, MAX_ALSO).forEach((a, i) => {
     const more = i === MAX_ALSO - 1 && also.length > MAX_ALSO ? ` (and ${also.length - MAX_ALSO} more places, not listed)` : '';
@@ -539,27 +531,25 @@ const metadataWanted = (options: Options, inLoop: boolean): boolean => options.m
 
 /** Whether the call site, or a call on the way to the blocking call, runs once per item of a loop. */
 function chainInLoop(c: IndirectCall): boolean {
-  if (c.call.inLoop) return true;
-  for (let step: Reach<Blocking> | undefined = c.reach; step; step = step.via ? c.reaches.get(step.via.to.key) : undefined) {
-    if (step.via ? step.via.call.inLoop : step.call.inLoop) return true;
-    if (!step.via) break;
-  }
-  return false;
+  return c.call.inLoop === true || chainEdges(c).some((e) => e.call.inLoop) || c.reach.call.inLoop === true;
+}
+
+/** The calls from the call site's target to the function that makes the blocking call (`c.reach.call`). */
+function chainEdges(c: IndirectCall): CallEdge[] {
+  const edges: CallEdge[] = [];
+  for (let step: Reach<Blocking> | undefined = c.reach; step?.via; step = c.reaches.get(step.via.to.key)) edges.push(step.via);
+  return edges;
 }
 
 /** An indirect call whose only blocking call is a metadata call: one more item of its function's group. */
 function joinMetadata(project: Project, c: IndirectCall): void {
-  const names = [`${c.call.calleeText}()`];
-  const related: RelatedLocation[] = [];
-  for (let step: Reach<Blocking> | undefined = c.reach; step; step = step.via ? c.reaches.get(step.via.to.key) : undefined) {
-    if (!step.via) {
-      names.push(`${step.call.calleeText}()`);
-      related.push({ path: step.module.path, range: step.call.range, message: `\`${step.call.calleeText}()\`: a disk metadata call` });
-      break;
-    }
-    names.push(`${step.via.call.calleeText}()`);
-    related.push({ path: step.via.from.module.path, range: step.via.call.range, message: `calls \`${step.via.call.calleeText}()\`` });
-  }
+  const via = chainEdges(c);
+  const leaf = c.reach;
+  const names = [`${c.call.calleeText}()`, ...via.map((e) => `${e.call.calleeText}()`), `${leaf.call.calleeText}()`];
+  const related: RelatedLocation[] = [
+    ...via.map((e): RelatedLocation => ({ path: e.from.module.path, range: e.call.range, message: `calls \`${e.call.calleeText}()\`` })),
+    { path: leaf.module.path, range: leaf.call.range, message: `\`${leaf.call.calleeText}()\`: a disk metadata call` },
+  ];
   const at = where(project, c.reach.module.path, c.reach.call.range.line);
   project.derived(pendingMetadata).push({ module: c.module, call: c.call, loop: c.module.scopes[c.call.scope].loopFunction, what: `${names.join(' → ')} (at ${at})`, related, inLoop: chainInLoop(c) });
 }

@@ -174,10 +174,9 @@ export function block(x: ExtractionState, node: Node, ctx: WalkContext): void {
  * per logger name, not on every call: the guard is `logger.handlers`.
  */
 function configuredLoggerGuard(x: ExtractionState, node: Node, scope: number): string | undefined {
-  if (!/andlers/.test(node.childForFieldName('condition')?.text ?? '') || node.childrenForFieldName('alternative').length > 0) return undefined;
-  const condition = node.childForFieldName('condition');
-  const statements = node.childForFieldName('consequence')?.namedChildren.filter((n) => n.type !== 'comment') ?? [];
-  if (!condition || statements.length !== 1 || statements[0].type !== 'return_statement') return undefined;
+  if (!/andlers/.test(node.childForFieldName('condition')?.text ?? '')) return undefined;
+  const condition = earlyReturn(node)?.condition;
+  if (!condition) return undefined;
   const text = unwrapParens(condition).text.replace(/\s+/g, '');
   const logger = /^(?:len\()?([A-Za-z_]\w*)\.(?:handlers\)?|hasHandlers\(\))$/.exec(text)?.[1];
   if (!logger) return undefined;
@@ -196,17 +195,24 @@ function addsHandler(x: ExtractionState, from: number, guard: OnceGuard): boolea
  * The NAME of `if NAME is not None: return NAME` / `if NAME: return f(NAME)` (also as the first
  * operand of an `and`), with no `elif`/`else`, where NAME outlives the call (see onceGuardName).
  */
-function earlyReturnGuardName(x: ExtractionState, node: Node, scope: number): string | undefined {
+/** `if COND: return VALUE` with no `elif`/`else`: its condition and the returned expression. */
+function earlyReturn(node: Node): { condition: Node; value: Node | null } | undefined {
   if (node.childrenForFieldName('alternative').length > 0) return undefined;
   const condition = node.childForFieldName('condition');
   const statements = node.childForFieldName('consequence')?.namedChildren.filter((n) => n.type !== 'comment') ?? [];
   if (!condition || statements.length !== 1 || statements[0].type !== 'return_statement') return undefined;
-  let c = unwrapParens(condition);
+  return { condition, value: statements[0].namedChildren[0] ?? null };
+}
+
+function earlyReturnGuardName(x: ExtractionState, node: Node, scope: number): string | undefined {
+  const early = earlyReturn(node);
+  if (!early) return undefined;
+  let c = unwrapParens(early.condition);
   for (let left = c.childForFieldName('left'); c.type === 'boolean_operator' && c.child(1)?.type === 'and' && left; left = c.childForFieldName('left')) c = unwrapParens(left);
   const cache = membershipSubject(c, 'in');
   const subject = cache ?? (isNoneComparison(c, ['is not', '!=']) ? c.namedChildren[0] : c);
   const name = cache ? cacheName(x, cache, scope) : lastingName(x, subject, scope);
-  const value = statements[0].namedChildren[0];
+  const value = early.value;
   if (!name || !value || !mentions(value, name)) return undefined;
   return cache ? `${name}[]` : name;
 }
