@@ -210,6 +210,7 @@ describe('what deployment files run, and what stands in front', () => {
       ['docker-compose.yml', 'compose', 'services:\n  proxy:\n    image: ${REGISTRY:-docker.io}/library/nginx:1.27\n    volumes:\n      - ./nginx:/etc/nginx/conf.d:ro\n  api:\n    build: ./api\n    command: uvicorn app:app\n'],
       ['k8s/ingress.yaml', 'yaml', 'apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: api\n'],
       ['k8s/lb.yaml', 'yaml', 'apiVersion: v1\nkind: Service\nspec:\n  type: LoadBalancer\n'],
+      ['k8s/elb.yaml', 'yaml', 'apiVersion: v1\nkind: Service\nmetadata:\n  annotations:\n    service.beta.kubernetes.io/aws-load-balancer-backend-protocol: http\nspec:\n  type: LoadBalancer\n'],
       ['k8s/internal.yaml', 'yaml', 'apiVersion: v1\nkind: Service\nspec:\n  type: ClusterIP\n'],
       ['infra/alb.tf', 'terraform', 'resource "aws_lb" "app" {\n  internal = false\n}\n'],
       ['infra/nlb.tf', 'terraform', 'resource "aws_lb" "redis" {\n  load_balancer_type = "network"\n}\n'],
@@ -221,6 +222,7 @@ describe('what deployment files run, and what stands in front', () => {
       'docker-compose.yml:3 nginx, compose service `proxy`',
       'ingress.yaml:2 a Kubernetes Ingress',
       'lb.yaml:2 a Kubernetes Service of type LoadBalancer',
+      'elb.yaml:2 a Kubernetes Service of type LoadBalancer (HTTP mode)',
       'alb.tf:1 an AWS load balancer',
       "Procfile:2 Heroku's router",
       'deploy.sh:1 Cloud Run',
@@ -229,6 +231,9 @@ describe('what deployment files run, and what stands in front', () => {
     expect(compose.fronts).toEqual(['/p/docker-compose.yml', '/p/api/Dockerfile']);
     expect(compose.configuration).toEqual(['/p/nginx']);
     expect(model.fronts.find((f) => f.what === "Heroku's router")!.fronts).toEqual(['/p/Procfile#2']);
+    // A LoadBalancer Service passes connections through (layer 4) unless annotated into HTTP mode.
+    expect(model.fronts.find((f) => f.location.path.endsWith('lb.yaml') && !f.location.path.endsWith('elb.yaml'))!.pools).toBe(false);
+    expect(model.fronts.find((f) => f.location.path.endsWith('elb.yaml'))!.pools).toBeUndefined();
   });
 
   it('nginx: a snippet of proxy_* lines is read when included; includes resolve from the prefix, /etc/nginx stripped, and templates', () => {

@@ -51,7 +51,8 @@ function pattern(category: BlockingCategory, re: RegExp, severity?: Severity): v
 }
 
 const HTTP_VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request'];
-const FILE_METHODS = ['read', 'read1', 'readinto', 'readline', 'readlines', 'write', 'writelines', 'flush', 'truncate', 'seek', 'tell'];
+/** Content I/O on a file object; `seek`/`tell` only move or read the offset (an `lseek`, no data), and are not here. */
+const FILE_METHODS = ['read', 'read1', 'readinto', 'readline', 'readlines', 'write', 'writelines', 'flush', 'truncate'];
 const CURSOR_METHODS = ['execute', 'executemany', 'executescript', 'fetchone', 'fetchall', 'fetchmany', 'callproc', 'copy_expert', 'copy_from', 'copy_to'];
 const CONNECTION_METHODS = ['commit', 'rollback', 'execute', 'executemany', 'executescript'];
 const SOCKET_METHODS = ['connect', 'connect_ex', 'recv', 'recv_into', 'recvfrom', 'recvfrom_into', 'send', 'sendall', 'sendto', 'sendfile', 'accept', 'makefile'];

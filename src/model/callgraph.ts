@@ -13,6 +13,7 @@
 
 import type { CallFact, DecoratorFact, ModuleFacts, ValueFact } from '../read/python/facts.js';
 import { cacheDecorator } from './caching.js';
+import { pathPurpose } from './launchers.js';
 import { argumentFor, type Project } from './project.js';
 
 const KNOWN_DISPATCHERS = /^(asgiref\.sync\.sync_to_async|starlette\.concurrency\.run_in_threadpool|anyio\.to_thread\.run_sync|celery\..*|dramatiq\.actor|rq\.decorators\.job)$/;
@@ -174,7 +175,23 @@ export class CallGraph {
  * caches (`cachetools` with a TTL, `methodtools` per instance) run their body again.
  */
 export function functoolsCache(project: Project, node: FunctionNode): DecoratorFact | undefined {
-  return node.module.scopes[node.scopeIndex].decorators.find((d) => cacheDecorator(project.canonical(d.name))?.library === 'functools');
+  const decorator = node.module.scopes[node.scopeIndex].decorators.find((d) => cacheDecorator(project.canonical(d.name))?.library === 'functools');
+  // A cache the project clears (`fetch_keys.cache_clear()` after a failed verification) runs again.
+  return decorator && !project.derived(clearedCaches).has(node.key) ? decorator : undefined;
+}
+
+/** The functions whose `functools` cache the project's own code clears (`f.cache_clear()`), tests aside. */
+function clearedCaches(project: Project): Set<string> {
+  const out = new Set<string>();
+  for (const module of project.modules) {
+    if (pathPurpose(project.root, module.path)?.purpose === 'test') continue;
+    for (const call of module.calls) {
+      if (!call.callee?.endsWith('.cache_clear')) continue;
+      const fn = project.canonical(call.callee.slice(0, -'.cache_clear'.length));
+      if (fn) out.add(fn);
+    }
+  }
+  return out;
 }
 
 /** Why a step of a call path runs once per process rather than on every call. */

@@ -270,9 +270,33 @@ export class Project {
   /** What calling a project function gives: its `returns` (annotation or the value of its returns). */
   private returnedBy(callee: string[]): string[] | null {
     const fn = this.definitions.get(detokenize(callee));
-    if (fn?.scope.kind !== 'function' || !fn.scope.returns) return null;
-    this.inferred.set(`${detokenize(callee)}()`, { by: fn, type: fn.scope.returns, how: 'returns' });
-    return tokenize(fn.scope.returns);
+    if (fn?.scope.kind !== 'function') return null;
+    const type = fn.scope.returns ?? (fn.scope.returnsOneOf ? this.commonBase(fn.scope.returnsOneOf) : null);
+    if (!type) return null;
+    this.inferred.set(`${detokenize(callee)}()`, { by: fn, type, how: 'returns' });
+    return tokenize(type);
+  }
+
+  /**
+   * The nearest project class that every one of these instances is (`PostgresStore()`, `S3Store()`
+   * → `FileStore()`), or null: what a factory returns, for calls the subclasses override.
+   */
+  private commonBase(instances: QualifiedName[]): QualifiedName | null {
+    const ancestry = (instance: QualifiedName): string[] => {
+      const out: string[] = [];
+      const queue = [this.canonical(instance.slice(0, -2))];
+      for (let i = 0; i < queue.length && out.length < 32; i++) {
+        const name = queue[i];
+        const def = name ? this.definitions.get(name) : undefined;
+        if (!name || def?.scope.kind !== 'class' || out.includes(name)) continue;
+        out.push(name);
+        for (const base of def.scope.bases ?? []) queue.push(this.canonical(base.replace(/(?:\[\])+$/, '')));
+      }
+      return out;
+    };
+    const [first, ...rest] = instances.map(ancestry);
+    const shared = rest.reduce((acc, a) => acc.filter((c) => a.includes(c)), first ?? []);
+    return shared.length > 0 ? `${shared[0]}()` : null;
   }
 
   private callsByLastName: Map<string, CallFact[]> | undefined;

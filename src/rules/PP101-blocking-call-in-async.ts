@@ -76,6 +76,7 @@ export interface Options {
   asyncSafeCalls: string[];
   callDepth: number;
   metadataCalls: 'in-loops' | 'all' | 'off';
+  oncePerProcess: 'off' | 'info';
 }
 
 const compiledPatterns = new WeakMap<string[], RegExp[]>();
@@ -122,11 +123,11 @@ export const rule: Rule<Options> = {
 
 **Through project functions.** A call on the loop to a plain \`def\` of the project that blocks — directly, or through other project functions up to \`call-depth\` frames deep (default 3) — is reported at the call, with the chain in the message and as related locations: \`crud.get_user() → db.query()\`. Calls are followed through imports and module attributes (\`crud.get_user\`), \`self.method()\`, methods of objects whose class is known (constructor, annotation, \`self.x\` set in \`__init__\`), and class instantiation (\`Repo()\` runs \`Repo.__init__\`); a path that blocks in only one branch counts, except a branch under \`if PARAM:\` / \`if PARAM is not None:\` whose parameter has a falsy default (\`blocking=False\`, \`url=None\`) that no call in the project sets to anything else (\`send(event)\`, \`fetch(None)\`): that branch never runs; recursion is cut. An \`async def\` or a generator function is not followed (calling it runs none of its body); functions handed to a thread (\`asyncio.to_thread(fn)\`, \`run_in_threadpool(fn)\`, \`run_in_executor\`, \`BackgroundTasks.add_task(fn)\`, a generator given to \`StreamingResponse\`) are references, not calls.
 
-**Once per process.** A blocking call that runs once per process rather than on every request is reported as \`info\`: inside a memoisation guard — \`if _client is None:\` / \`if not _ready:\` whose block assigns that name, where the name is a \`global\` of the function or an attribute of \`cls\`, of a class or of a module (not of \`self\`, a parameter or a local) — or in a function under \`@functools.cache\` / \`@functools.lru_cache\` (whatever its arguments), or after the early return of a memoised value (\`if _client is not None: return _client\`), or in a cache keyed by the arguments (\`if key in _cache: return _cache[key]\` … \`_cache[key] = ...\`, or \`if key not in _cache: _cache[key] = ...\`, on a module-level dict: once per key), or in a logger set-up that returns early once the logger has handlers (\`logger = logging.getLogger(name)\`, \`if logger.handlers: return logger\`, then \`logger.addHandler(...)\`: loggers are process-wide). Through project functions, the call is \`info\` only when every way to a blocking call within \`call-depth\` runs once per process; a function that blocks once in a guard and again on every call is reported for the latter.
+**Once per process.** A blocking call that runs once per process rather than on every request makes only the first request wait: it is not reported by default (\`once-per-process = "off"\`: on the measured public services, 6 of the 7 such findings judged were not worth one), and \`"info"\` reports it as \`info\`. That is a call inside a memoisation guard — \`if _client is None:\` / \`if not _ready:\` whose block assigns that name, where the name is a \`global\` of the function or an attribute of \`cls\`, of a class or of a module (not of \`self\`, a parameter or a local) — or in a function under \`@functools.cache\` / \`@functools.lru_cache\` (whatever its arguments; unless the project calls its \`cache_clear()\`, which makes it run again), or after the early return of a memoised value (\`if _client is not None: return _client\`), or in a cache keyed by the arguments (\`if key in _cache: return _cache[key]\` … \`_cache[key] = ...\`, or \`if key not in _cache: _cache[key] = ...\`, on a module-level dict — not a local of an enclosing function, made anew on each of its calls: once per key), or in a logger set-up that returns early once the logger has handlers (\`logger = logging.getLogger(name)\`, \`if logger.handlers: return logger\`, then \`logger.addHandler(...)\`: loggers are process-wide). Through project functions, the call is \`info\` only when every way to a blocking call within \`call-depth\` runs once per process; a function that blocks once in a guard and again on every call is reported for the latter.
 
 **One finding per cause.** Calls on the loop to the same project function that blocks are one problem, not one per handler: \`get_user() → db.query()\` called from 30 handlers is reported once, at the first call site in path and line order, with the message ending \`(also called on the event loop from 29 other places).\` and the other call sites (the first 20) as related locations. Call sites in different execution contexts make groups of their own (a test's call site never stands for a server's); a blocking call written in the \`async def\` itself is never grouped (each is its own fix). The group is formed among the files checked: \`pylint-perf check b.py\` reports b.py's call site. Suppressions: a suppression on the reported call site silences the whole group; a call site with a PP101 suppression of its own (on its line, or \`disable-file\` for its file) leaves the group and is silenced alone, so no suppression is left unused.
 
-**File objects.** One finding per file operation: \`with open(p) as f: f.read()\` and \`f = open(p); f.write(x); f.close()\` are reported once, on the \`open\` (also \`io.open\`, \`codecs.open\`, \`os.fdopen\`, \`Path.open\`). The methods of a file object whose opening is not reported in the same function — a parameter annotated \`typing.IO\`, \`TextIO\`, \`BinaryIO\`, \`io.TextIOWrapper\` or \`io.Buffered*\`, an attribute set in \`__init__\`, a module-level file — are reported one by one.
+**File objects.** One finding per file operation: \`with open(p) as f: f.read()\` and \`f = open(p); f.write(x); f.close()\` are reported once, on the \`open\` (also \`io.open\`, \`codecs.open\`, \`os.fdopen\`, \`Path.open\`). The methods of a file object whose opening is not reported in the same function — a parameter annotated \`typing.IO\`, \`TextIO\`, \`BinaryIO\`, \`io.TextIOWrapper\` or \`io.Buffered*\`, an attribute set in \`__init__\`, a module-level file — are reported one by one. \`seek()\` and \`tell()\` move or read the file offset without reading data (one \`lseek\`, and nothing at all on the in-memory \`BytesIO\` such parameters often are): not reported.
 
 **Star imports.** \`from x import *\` binds only what \`x\` exports — its \`__all__\`, else its public module-level names — so it hides the builtin \`open\`, \`input\` or \`print\` only when \`x\` is a project module that exports that name; star imports from the standard library and third-party packages are assumed not to rebind them.
 
@@ -188,13 +189,18 @@ async def get_user(user_id: int):
         description:
           'Disk metadata calls (`os.path.exists`, `Path.mkdir`, `os.makedirs`...) take microseconds on a local disk: `in-loops` reports them (as `info`) only where they run once per item of a loop or comprehension, in the `async def` or on the way to it; `all` reports every one; `off` none.',
       },
+      'once-per-process': {
+        enum: ['off', 'info'],
+        description:
+          'A blocking call that runs once per process (in a memoisation guard, under `@functools.cache`, after an early return of a memoised value, once per key of a lasting cache, in a logger set-up): `off` (the default) does not report it — only the first request waits; `info` reports it as `info`, for teams that want every first-request stall moved to start-up.',
+      },
       'call-depth': {
         type: 'integer',
         minimum: 0,
         description: 'How many project functions deep to follow a call from an `async def` to a blocking call: `handler → service.get() → repo.fetch() → Session.query()` needs 2; 0 reports direct calls only.',
       },
     },
-    defaults: { blockingCalls: [], asyncSafeCalls: [], callDepth: 3, metadataCalls: 'in-loops' },
+    defaults: { blockingCalls: [], asyncSafeCalls: [], callDepth: 3, metadataCalls: 'in-loops', oncePerProcess: 'off' },
   },
 
   checkModule(module: ModuleFacts, context: RuleContext<Options>): void {
@@ -240,6 +246,7 @@ async def get_user(user_id: int):
         continue;
       }
       const message = `\`${call.calleeText}()\`${shown} is a blocking ${noun(entry)} call inside \`async def ${fn.name}\`: ${runs.consequence}; ${entry.advice ?? ADVICE[entry.category]}.`;
+      if (call.onceGuard !== undefined && context.options.oncePerProcess === 'off') continue;
       const finding =
         call.onceGuard === undefined
           ? { range: call.range, message: message + inferredTypes(project, [call.callee]), severity: runs.severity ?? entry.severity, contexts: runs.contexts }
@@ -369,7 +376,7 @@ function collectIndirect(module: ModuleFacts, context: RuleContext<Options>, alr
     if (!r) continue;
     const every = reaches !== any;
     // A disk metadata call that runs once per process is never worth a finding.
-    if (!every && isMetadata(r.detail.entry)) continue;
+    if (!every && (isMetadata(r.detail.entry) || context.options.oncePerProcess === 'off')) continue;
     const found: IndirectCall = { module, call, target, reach: r, reaches };
     if (!every) found.once = firstOnceStep(project, found);
     pending.push(found);

@@ -15,7 +15,17 @@ import { LineIndex } from './text.js';
 interface Pattern {
   pattern: RegExp;
   what: string;
+  /** Whether what it finds keeps connections open and reuses them, when the text can say so. */
+  pools?: (text: string) => boolean | undefined;
 }
+
+/**
+ * A Service of type LoadBalancer is a layer-4 balancer (an AWS NLB or a classic ELB in TCP mode,
+ * GCP's and Azure's network load balancers): it passes each client connection through and keeps
+ * none of its own to the pods — unless an annotation puts a classic ELB in HTTP mode.
+ */
+export const LOAD_BALANCER_IN_HTTP_MODE = /aws-load-balancer-backend-protocol["']?\s*:\s*["']?https?\b/i;
+const layer4Unless = (text: string): boolean | undefined => (LOAD_BALANCER_IN_HTTP_MODE.test(text) ? undefined : false);
 
 /** Infrastructure as code (CloudFormation and SAM in YAML or JSON, Terraform): load balancers and platforms. */
 const INFRASTRUCTURE: Pattern[] = [
@@ -43,7 +53,7 @@ const PLATFORM_COMMANDS: Pattern[] = [
 const CHART_TEMPLATE: Pattern[] = [
   { pattern: /^\s*kind:\s*Ingress\s*$/m, what: 'a Kubernetes Ingress' },
   { pattern: /^\s*kind:\s*(IngressRoute|HTTPRoute)\s*$/m, what: 'an ingress route' },
-  { pattern: /^\s*type:\s*["']?LoadBalancer["']?\s*$/m, what: 'a Kubernetes Service of type LoadBalancer' },
+  { pattern: /^\s*type:\s*["']?LoadBalancer["']?\s*$/m, what: 'a Kubernetes Service of type LoadBalancer', pools: layer4Unless },
 ];
 
 /** Reverse-proxy configuration by content. */
@@ -60,11 +70,14 @@ const YAML_PROXY: Pattern[] = [
 
 function firstMatch(text: string, patterns: readonly Pattern[], file: string, lines: () => LineIndex): FrontEvidence[] {
   const out: FrontEvidence[] = [];
-  for (const { pattern, what } of patterns) {
+  for (const { pattern, what, pools } of patterns) {
     const m = pattern.exec(text);
     if (!m) continue;
     const start = m.index + (m[0].length - m[0].trimStart().length);
-    out.push({ what, location: { path: file, range: lines().range(start, start + m[0].trim().split('\n')[0].length) } });
+    const evidence: FrontEvidence = { what, location: { path: file, range: lines().range(start, start + m[0].trim().split('\n')[0].length) } };
+    const reuses = pools?.(text);
+    if (reuses !== undefined) evidence.pools = reuses;
+    out.push(evidence);
   }
   return out;
 }

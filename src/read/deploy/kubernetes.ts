@@ -5,6 +5,7 @@ import { invocationsFrom } from './invocations.js';
 import type { DeployCommand, FrontEvidence, ServerInvocation } from './model.js';
 import type { DeploymentSource } from './source.js';
 import { LineIndex } from './text.js';
+import { LOAD_BALANCER_IN_HTTP_MODE } from './fronts.js';
 import { yamlEnvironment, yamlWords, type ReadService } from './yaml-nodes.js';
 
 /** Each container's image and environment, and the server its `command` and `args` start. */
@@ -38,7 +39,8 @@ export function readKubernetesContainers(file: DeploymentSource, lines: LineInde
 
 /**
  * What a Kubernetes document puts in front of its pods: an Ingress (its controller pools
- * connections to the pods), a Service of type LoadBalancer, Traefik's IngressRoute, a Gateway API
+ * connections to the pods), a Service of type LoadBalancer (layer 4: it pools nothing, unless an
+ * annotation puts it in HTTP mode), Traefik's IngressRoute, a Gateway API
  * HTTPRoute, or a Knative Service (Cloud Run's API).
  */
 export function kubernetesFront(file: DeploymentSource, lines: LineIndex, top: YAMLMap): FrontEvidence | undefined {
@@ -52,7 +54,12 @@ export function kubernetesFront(file: DeploymentSource, lines: LineIndex, top: Y
   if (kind === 'Service' && apiVersion.startsWith('serving.knative.dev')) return { what: 'a Knative (Cloud Run) Service', location: at };
   if (kind === 'Service') {
     const spec = top.get('spec');
-    if (isMap(spec) && spec.get('type') === 'LoadBalancer') return { what: 'a Kubernetes Service of type LoadBalancer', location: at };
+    if (isMap(spec) && spec.get('type') === 'LoadBalancer') {
+      // Layer 4 unless an annotation puts it in HTTP mode (see LOAD_BALANCER_IN_HTTP_MODE).
+      const annotations = (top.get('metadata') as YAMLMap | undefined)?.get?.('annotations');
+      const http = isMap(annotations) && annotations.items.some((i) => LOAD_BALANCER_IN_HTTP_MODE.test(`${String(isScalar(i.key) ? i.key.value : '')}: ${String(isScalar(i.value) ? i.value.value : '')}`));
+      return http ? { what: 'a Kubernetes Service of type LoadBalancer (HTTP mode)', location: at } : { what: 'a Kubernetes Service of type LoadBalancer', location: at, pools: false };
+    }
   }
   return undefined;
 }

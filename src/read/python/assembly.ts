@@ -82,7 +82,8 @@ function scopeFact(resolver: Resolver, s: ScopeBuild, index: number): ScopeFact 
   if (s.globals.size > 0) fact.globals = [...s.globals];
   if (s.generator) fact.generator = true;
   const returns = s.kind === 'function' && !s.generator && !s.isAsync ? returnType(resolver, s) : null;
-  if (returns) fact.returns = returns;
+  if (returns && typeof returns === 'string') fact.returns = returns;
+  else if (Array.isArray(returns)) fact.returnsOneOf = returns;
   if (s.kind === 'class') classMembers(resolver, s, index, fact);
   return fact;
 }
@@ -106,19 +107,23 @@ function classMembers(resolver: Resolver, s: ScopeBuild, index: number, fact: Sc
   fact.methods = methods;
 }
 
-/** The annotated return type, else the one value all `return`s agree on. */
-function returnType(resolver: Resolver, s: ScopeBuild): QualifiedName | null {
+/**
+ * The annotated return type, else the one value all `return`s agree on; when every `return` makes
+ * an object but of different types (a factory's branches), the list of them.
+ */
+function returnType(resolver: Resolver, s: ScopeBuild): QualifiedName | QualifiedName[] | null {
   if (s.rawReturnType) {
     const t = resolver.instanceOf(s.rawReturnType);
     return t && !t.startsWith('builtins.') && !t.startsWith('typing.') ? t : null;
   }
   if (!s.rawReturns || s.rawReturns.length === 0) return null;
-  let agreed: QualifiedName | null = null;
+  const made = new Set<QualifiedName>();
   for (const e of s.rawReturns) {
     const t = resolver.resolve(e);
-    if (t === null || (agreed !== null && t !== agreed)) return null;
-    agreed = t;
+    // Only an object made by a call is a type (`return SessionLocal()`); `return query.first` is a method.
+    if (t === null || !t.endsWith('()')) return null;
+    made.add(t);
   }
-  // Only an object made by a call is a type (`return SessionLocal()`); `return query.first` is a method.
-  return agreed?.endsWith('()') ? agreed : null;
+  if (made.size === 1) return [...made][0];
+  return made.size <= 8 ? [...made] : null;
 }

@@ -122,8 +122,17 @@ function cacheName(x: ExtractionState, subject: Node, scope: number): string | u
   const s = x.scopes[scope];
   const u = unwrapParens(subject);
   if (s.kind !== 'function') return undefined;
-  if (u.type === 'identifier') return s.globals.has(u.text) || (!s.bindings.has(u.text) && !s.nonlocals.has(u.text)) ? u.text : undefined;
+  if (u.type === 'identifier') return s.globals.has(u.text) || (!s.bindings.has(u.text) && !s.nonlocals.has(u.text) && !enclosingLocal(x, scope, u.text)) ? u.text : undefined;
   return lastingName(x, subject, scope);
+}
+
+/** A local of an enclosing function (a closure's dict, made anew on every call of that function). */
+function enclosingLocal(x: ExtractionState, scope: number, name: string): boolean {
+  for (let p = x.scopes[scope].parent; p > 0; p = x.scopes[p].parent) {
+    const outer = x.scopes[p];
+    if (outer.kind === 'function' && !outer.globals.has(name) && outer.bindings.has(name)) return true;
+  }
+  return false;
 }
 
 /** The guarded NAME when `subject` outlives the call of the function `scope` (see onceGuardName). */

@@ -5,7 +5,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import { projectName, type ExtractionState, type Expr, type RawDecorator, type RawParameter, type SelfBinding, type WalkContext } from './extract-state.js';
-import { annotationExpr, expr } from './expressions.js';
+import { annotationExpr, classAnnotationExpr, expr } from './expressions.js';
 import { bind, bindTarget, newScope } from './scopes.js';
 import { rangeOf, unwrapParens } from './syntax.js';
 
@@ -111,7 +111,8 @@ function parameter(x: ExtractionState, p: Node, ctx: WalkContext, scope: number,
   if (typeNode) x.visit(typeNode, ctx);
   if (valueNode) x.visit(valueNode, ctx);
   if (!nameNode || nameNode.type !== 'identifier') return;
-  const annotation = annotationExpr(x, typeNode, ctx.scope);
+  const classOf = classAnnotationExpr(x, typeNode, ctx.scope);
+  const annotation = classOf ? undefined : annotationExpr(x, typeNode, ctx.scope);
   const dependency = dependencyOf(valueNode, typeNode);
   const depends = dependency ? expr(x, dependency, ctx.scope) : undefined;
   const raw: RawParameter = { name: nameNode.text, annotation, hasDefault: valueNode !== null, depends };
@@ -119,6 +120,8 @@ function parameter(x: ExtractionState, p: Node, ctx: WalkContext, scope: number,
   x.scopes[scope].rawParams.push(raw);
   const self = selfBinding();
   if (self) bind(x, scope, nameNode.text, self);
+  // `factory: Type[ProviderFactory]`: the class itself, so `factory(config)` makes a ProviderFactory.
+  else if (classOf) bind(x, scope, nameNode.text, { at: -1, kind: 'value', expr: classOf });
   else if (annotation) bind(x, scope, nameNode.text, { at: -1, kind: 'instance', annotation });
   // Unannotated: a name of its own (`app.crud.get_user.<param>.db`), which the project may type from the calls it gets.
   else bind(x, scope, nameNode.text, { at: -1, kind: 'import', name: `${projectName(x, x.scopes[scope].qualname)}.${PARAMETER}.${nameNode.text}` });

@@ -99,6 +99,33 @@ export function annotationExpr(x: ExtractionState, node: Node | null, scope: num
   }
 }
 
+/**
+ * The class an annotation says a name holds itself (not an instance of): `Type[X]`, `type[X]`,
+ * `typing.Type[X]`, also inside `Optional[...]` / `| None`. Calling such a parameter makes an X.
+ */
+export function classAnnotationExpr(x: ExtractionState, node: Node | null, scope: number): Expr | undefined {
+  if (!node) return undefined;
+  let n = unwrapParens(node);
+  if (n.type === 'type') n = unwrapParens(n.namedChild(0) ?? n);
+  if (n.type === 'binary_operator') {
+    const left = n.childForFieldName('left');
+    const right = n.childForFieldName('right');
+    if (right && unwrapParens(right).type === 'none') return classAnnotationExpr(x, left, scope);
+    if (left && unwrapParens(left).type === 'none') return classAnnotationExpr(x, right, scope);
+    return undefined;
+  }
+  if (n.type !== 'generic_type' && n.type !== 'subscript') return undefined;
+  const head = n.type === 'generic_type' ? n.namedChild(0) : n.childForFieldName('value');
+  const headName = head?.text.split('.').pop();
+  const params =
+    n.type === 'generic_type'
+      ? (n.namedChildren.find((c) => c.type === 'type_parameter')?.namedChildren ?? [])
+      : n.childrenForFieldName('subscript');
+  if (headName === 'Optional' || headName === 'Annotated') return classAnnotationExpr(x, params[0] ?? null, scope);
+  if ((headName === 'Type' || headName === 'type') && params.length === 1) return annotationExpr(x, params[0], scope);
+  return undefined;
+}
+
 /** `"app.models.User"` → the dotted name. */
 function stringAnnotation(n: Node, scope: number): Expr | undefined {
   const s = stringContent(n);

@@ -53,6 +53,12 @@ export interface ScopeFact {
    * else the one value every `return` gives (`return SessionLocal()`), when it resolves.
    */
   returns?: QualifiedName;
+  /**
+   * Functions whose `return`s make objects of different types (a factory: `return PostgresStore(...)`
+   * in one branch, `return S3Store(...)` in another): those types. The project reads such a call
+   * as their nearest common project base class.
+   */
+  returnsOneOf?: QualifiedName[];
   /** A generator function (`yield` in its body): calling it runs nothing until it is iterated. */
   generator?: boolean;
   /** Names declared `global` in this scope. */
