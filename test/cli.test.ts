@@ -143,6 +143,19 @@ describe('explain --why FILE:LINE', () => {
     );
   });
 
+  it('a step whose call is written over several lines reads as one line; a factory typed Type[X] and the base class its branches share', async () => {
+    const dir = tempProject({
+      'app/__init__.py': '',
+      'app/stores.py': 'import boto3\n\n\nclass Store:\n    async def initialize(self):\n        pass\n\n\nclass S3Store(Store):\n    async def initialize(self):\n        boto3.client("s3").head_bucket(Bucket="b")\n\n\nclass MemoryStore(Store):\n    async def initialize(self):\n        pass\n\n\ndef make_store(kind):\n    if kind == "s3":\n        return S3Store()\n    return MemoryStore()\n',
+      'app/main.py': 'from typing import Type\n\nfrom fastapi import FastAPI\n\nfrom app.stores import make_store\n\n\nclass Factory:\n    def __init__(self, kind):\n        self.kind = kind\n\n    async def build(self):\n        store = make_store(self.kind)\n        await store.initialize()\n\n\nasync def assemble(factory: Type[Factory]):\n    await factory(\n        "s3",\n    ).build()\n\n\nasync def lifespan(app):\n    await assemble(Factory)\n    yield\n\n\napp = FastAPI(lifespan=lifespan)\n',
+    });
+    const r = await cli(['explain', '--why', 'app/stores.py:11'], dir);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('  app/main.py:18  `assemble` awaits `factory("s3",).build()`\n');
+    expect(r.stdout).toContain('  app/main.py:14  `Factory.build` awaits `store.initialize()`, overridden in `S3Store`\n');
+    expect(r.stdout).toMatch(/runs in: startup\.$/m);
+  });
+
   it('a test, with the contexts option of the configuration; a line outside any function', async () => {
     const dir = tempProject({ ...project, 'pylint-perf.json': JSON.stringify({ PP101: { contexts: ['server', 'test'] } }) });
     const test = await cli(['explain', '--why=tests/test_users.py:5'], dir);

@@ -82,11 +82,29 @@ export function executionContexts(project: Project): ContextsView {
 
 type How = 'calls' | 'awaits' | 'passes' | 'defines' | 'starts';
 
+/** An edge of the reach graph; its text (for proofs) is only put together when a proof is shown. */
 interface Edge {
   to: number;
   how: How;
   line: number;
-  text: string;
+  /** The call behind it (calls, awaits, tasks, references passed as arguments). */
+  call?: CallFact;
+  /** A function passed by reference: the argument as written. */
+  argument?: string;
+  /** A call on a base class that a subclass's override runs: the subclass. */
+  override?: string;
+  /** A nested definition: its name. */
+  defined?: string;
+}
+
+/** `awaits \`load_profile()\``, `starts a task: \`poll_queue()\``, `defines \`inner\``: how a proof step reads. */
+function edgeText(edge: Edge): string {
+  if (edge.defined !== undefined) return `defines \`${edge.defined}\``;
+  // A callee written over several lines (`Builder(\n    config=...,\n).build`) reads as one.
+  const callee = edge.call!.calleeText.replace(/\s*\n\s*/g, '');
+  if (edge.argument !== undefined) return edge.how === 'starts' ? `starts a task: \`${callee}(${edge.argument}, ...)\`` : `passes \`${edge.argument}\` to \`${callee}()\``;
+  const text = edge.how === 'starts' ? `starts a task: \`${callee}()\`` : `${edge.how} \`${callee}()\``;
+  return edge.override !== undefined ? `${text}, overridden in \`${edge.override}\`` : text;
 }
 
 type Root = ContextProof['root'];
@@ -265,7 +283,7 @@ class Propagation {
     for (let guard = 0; guard < 10_000; guard++) {
       const link = this.links.get(ctx)!.get(at)!;
       if ('root' in link) return { context, root: link.root, chain: chain.reverse() };
-      chain.push({ path: this.graph.module(link.from).path, line: link.edge.line, text: link.edge.text, module: this.graph.module(at), scopeIndex: this.graph.scopeIndex(at) });
+      chain.push({ path: this.graph.module(link.from).path, line: link.edge.line, text: edgeText(link.edge), module: this.graph.module(at), scopeIndex: this.graph.scopeIndex(at) });
       at = link.from;
       ctx = link.fromContext;
     }
@@ -358,7 +376,7 @@ class ReachGraph {
     for (const item of this.body(module, this.scopes[id])) {
       if (item < 0) {
         const nested = this.idOf(module, -1 - item)!;
-        out.push({ to: nested, how: 'defines', line: module.scopes[-1 - item].range.line, text: `defines \`${module.scopes[-1 - item].name}\`` });
+        out.push({ to: nested, how: 'defines', line: module.scopes[-1 - item].range.line, defined: module.scopes[-1 - item].name });
         continue;
       }
       this.callEdges(module, module.calls[item], out);
@@ -377,12 +395,11 @@ class ReachGraph {
     const target = this.resolve(call.callee, true);
     if (target !== undefined) {
       const how: How = parentName && TASK_STARTERS.test(parentName) ? 'starts' : call.awaited ? 'awaits' : 'calls';
-      const text = how === 'starts' ? `starts a task: \`${call.calleeText}()\`` : `${how} \`${call.calleeText}()\``;
-      out.push({ to: target, how, line, text });
+      out.push({ to: target, how, line, call });
       // `data_layer.delete()` on a base class runs one of its subclasses' overrides.
       for (const o of this.overrides.of(this.modules[target], this.scopes[target])) {
         const to = this.idOf(o.module, o.scopeIndex);
-        if (to !== undefined) out.push({ to, how, line, text: `${text}, overridden in \`${o.className}\`` });
+        if (to !== undefined) out.push({ to, how, line, call, override: o.className });
       }
     }
     const name = this.project.canonical(call.callee) ?? call.calleeText;
@@ -392,7 +409,7 @@ class ReachGraph {
       if (a.value.kind !== 'ref') continue;
       const ref = this.resolve(a.value.name, false);
       if (ref === undefined) continue;
-      out.push({ to: ref, how: starts ? 'starts' : 'passes', line, text: starts ? `starts a task: \`${call.calleeText}(${a.value.text}, ...)\`` : `passes \`${a.value.text}\` to \`${call.calleeText}()\`` });
+      out.push({ to: ref, how: starts ? 'starts' : 'passes', line, call, argument: a.value.text });
     }
   }
 
@@ -412,16 +429,19 @@ class ReachGraph {
 /** The methods of project subclasses that override a method (a call on the base class may run any of them). */
 class Overrides {
   private children: Map<string, { module: ModuleFacts; scopeIndex: number }[]> | undefined;
-  private readonly cache = new Map<string, { module: ModuleFacts; scopeIndex: number; className: string }[]>();
+  private readonly cache = new Map<ModuleFacts, Map<number, { module: ModuleFacts; scopeIndex: number; className: string }[]>>();
+  /** Each class's own methods by name (the first definition), built per module on first use. */
+  private readonly ownMethods = new Map<ModuleFacts, Map<number, Map<string, number>>>();
 
   constructor(private readonly project: Project) {}
 
   of(module: ModuleFacts, scopeIndex: number): { module: ModuleFacts; scopeIndex: number; className: string }[] {
     const method = module.scopes[scopeIndex];
     const cls = module.scopes[method.parent];
-    if (cls?.kind !== 'class') return [];
-    const key = `${module.moduleName}.${method.qualname}`;
-    let out = this.cache.get(key);
+    if (cls?.kind !== 'class') return NO_OVERRIDES;
+    let byScope = this.cache.get(module);
+    if (!byScope) this.cache.set(module, (byScope = new Map()));
+    let out = byScope.get(scopeIndex);
     if (!out) {
       out = [];
       const seen = new Set<string>();
@@ -432,13 +452,30 @@ class Overrides {
           if (seen.has(subName)) continue;
           seen.add(subName);
           queue.push(subName);
-          const own = sub.module.scopes.findIndex((s, i) => s.parent === sub.scopeIndex && s.kind === 'function' && s.name === method.name && i > sub.scopeIndex);
-          if (own >= 0) out.push({ module: sub.module, scopeIndex: own, className: sub.module.scopes[sub.scopeIndex].name });
+          const own = this.methodsOf(sub.module, sub.scopeIndex).get(method.name);
+          if (own !== undefined) out.push({ module: sub.module, scopeIndex: own, className: sub.module.scopes[sub.scopeIndex].name });
         }
       }
-      this.cache.set(key, out);
+      if (out.length === 0) out = NO_OVERRIDES;
+      byScope.set(scopeIndex, out);
     }
     return out;
+  }
+
+  /** A class's own methods: functions whose parent is the class, by name, the first of each name. */
+  private methodsOf(module: ModuleFacts, classScope: number): Map<string, number> {
+    let byClass = this.ownMethods.get(module);
+    if (!byClass) {
+      byClass = new Map();
+      module.scopes.forEach((s, i) => {
+        if (s.kind !== 'function' || module.scopes[s.parent]?.kind !== 'class') return;
+        let names = byClass!.get(s.parent);
+        if (!names) byClass!.set(s.parent, (names = new Map()));
+        if (!names.has(s.name)) names.set(s.name, i);
+      });
+      this.ownMethods.set(module, byClass);
+    }
+    return byClass.get(classScope) ?? NO_METHODS;
   }
 
   /** Class → its direct project subclasses, by canonical name; built on first use. */
@@ -459,6 +496,9 @@ class Overrides {
     return this.children;
   }
 }
+
+const NO_OVERRIDES: { module: ModuleFacts; scopeIndex: number; className: string }[] = [];
+const NO_METHODS = new Map<string, number>();
 
 /** The function a scope belongs to (through classes, comprehensions and lambdas), or -1. */
 function enclosingFunction(module: ModuleFacts, scope: number): number {
