@@ -86,16 +86,17 @@ results.oneFile = series('one-file', () => measure('one-file', process.execPath,
 rmSync(tiny, { recursive: true, force: true });
 
 const ratio = (a, b) => Number((a / b).toFixed(2));
+// Targets and goals of the performance issue: each row a ratio measured in this run.
 const ratios = {
-  coldVsAstGrep: { value: ratio(results.cold.seconds, results.astGrep.seconds), target: 1.2 },
-  warmVsCold: { value: ratio(results.warm.seconds, results.cold.seconds), target: 0.1 },
-  touchedVsCold: { value: ratio(results.touched.seconds, results.cold.seconds), target: 0.15 },
-  oneFileVsNode: { value: ratio(results.oneFile.seconds, results.node.seconds), target: 3 },
-  peakRssVsParseOnly: results.cold.rssMb && results.parseOnly.rssMb ? { value: ratio(results.cold.rssMb, results.parseOnly.rssMb), target: 4 } : undefined,
+  coldVsAstGrep: { value: ratio(results.cold.seconds, results.astGrep.seconds), target: 2.0, goal: 1.2 },
+  peakRssVsParseOnly: results.cold.rssMb && results.parseOnly.rssMb ? { value: ratio(results.cold.rssMb, results.parseOnly.rssMb), target: 4, goal: 2 } : undefined,
+  warmVsCold: { value: ratio(results.warm.seconds, results.cold.seconds), target: 0.05, goal: 0.02 },
+  touchedVsCold: { value: ratio(results.touched.seconds, results.cold.seconds), target: 0.1, goal: 0.05 },
+  oneFileVsNode: { value: ratio(results.oneFile.seconds, results.node.seconds), target: 3, goal: 2 },
   coldVsParseOnly: { value: ratio(results.cold.seconds, results.parseOnly.seconds) },
 };
-console.log('\nratios (target):');
-for (const [k, v] of Object.entries(ratios)) if (v) console.log(`  ${k.padEnd(20)} ${String(v.value).padStart(6)}${v.target !== undefined ? `   (≤ ${v.target}) ${v.value <= v.target ? 'met' : 'MISSED'}` : ''}`);
+console.log('\nratios (target; goal beyond):');
+for (const [k, v] of Object.entries(ratios)) if (v) console.log(`  ${k.padEnd(20)} ${String(v.value).padStart(6)}${v.target !== undefined ? `   (≤ ${v.target}; ${v.goal}) ${v.value <= v.goal ? 'goal met' : v.value <= v.target ? 'met' : 'MISSED'}` : ''}`);
 mkdirSync(path.join(HERE, 'results'), { recursive: true });
 const out = { date: new Date().toISOString(), cores: os.availableParallelism(), node: process.version, files: Number(lines[0]), lines: Number(lines[1]), runs: RUNS, results, ratios };
 writeFileSync(path.join(HERE, 'results', 'latest.json'), `${JSON.stringify(out, null, 2)}\n`);
