@@ -1,30 +1,47 @@
 #!/usr/bin/env node
 /**
  * `npm run prepare` (npm runs it on `npm install` in a clone, and on `npm pack`): compiles src/ into
- * dist/ with the TypeScript compiler of the dev dependencies. Run from a source checkout whose dev
- * dependencies are not installed (`npx /path/to/a/clone` links the folder without installing them),
- * it says what to do instead of failing with a bare exit status.
+ * dist/ with the TypeScript compiler of the dev dependencies. Some installs of a source checkout
+ * leave the dev dependencies out — pre-commit builds the hook with `npm install --dev --prod`, which
+ * npm 10+ reads as "omit dev"; `npx /path/to/a/clone` links the folder without installing anything —
+ * so when the compiler is missing, this installs what the build needs (the dev dependencies in
+ * package.json: the compiler and type declarations, no test tools) without saving, then builds.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-let tsc;
-try {
-  tsc = createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc');
-} catch {
-  tsc = undefined;
+const compiler = () => {
+  // The checkout's own node_modules first: Node's resolver remembers a package it did not find, so
+  // after the install below only a look at the file itself tells.
+  const own = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+  if (existsSync(own)) return own;
+  try {
+    return createRequire(path.join(root, 'package.json')).resolve('typescript/bin/tsc');
+  } catch {
+    return undefined;
+  }
+};
+
+let tsc = compiler();
+if (!tsc && !process.env.PYLINT_PERF_PREPARING) {
+  const { devDependencies = {} } = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+  const specs = Object.entries(devDependencies).map(([name, range]) => `${name}@${range}`);
+  console.error(`pylint-perf: building from source; installing what the build needs (${specs.join(', ')}), not saved`);
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  spawnSync(npm, ['install', '--no-save', '--no-audit', '--no-fund', '--loglevel=error', '--include=dev', ...specs], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, PYLINT_PERF_PREPARING: '1' },
+  });
+  tsc = compiler();
 }
 if (!tsc) {
   if (existsSync(path.join(root, 'dist', 'cli-main.js'))) process.exit(0);
-  console.error(
-    `pylint-perf: ${root} is a source checkout whose dev dependencies are not installed, so it cannot be built here.\n` +
-      `  Build it once:   (cd ${root} && npm install)   then run it with   node ${path.join(root, 'bin', 'pylint-perf.js')} check .\n` +
-      '  Or install the published package: npm install --save-dev pylint-perf (see "Install" in the README).',
-  );
+  console.error(`pylint-perf: cannot build ${root}: the TypeScript compiler is not installed and could not be. Run \`npm install\` there, then \`node ${path.join(root, 'bin', 'pylint-perf.js')} check .\``);
   process.exit(1);
 }
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });

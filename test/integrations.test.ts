@@ -3,7 +3,7 @@
  * only the changed files), and the real pre-commit client against `.pre-commit-hooks.yaml`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -201,6 +201,29 @@ describe('pre-commit end to end', () => {
       expect(bad.status).toBe(1);
       expect(bad.stdout).toMatch(/pylint-perf\.+Failed/);
       expect(bad.stdout).toMatch(/service\.py:4:5: PP101 \[blocking-call-in-async\]/);
+    },
+    180_000,
+  );
+
+  it.runIf(haveGitCommit)(
+    "pre-commit's install of the hook (npm install --dev --prod, which npm 10+ reads as 'omit dev') builds it and brings no test tool",
+    async () => {
+      // The command pre-commit's node support runs in its copy of the repository, then `npm pack`.
+      const copy = tempDir('pylint-perf-hook-install-');
+      const tracked = execFileSync('git', ['-C', REPO, 'ls-files', '-z'], { encoding: 'utf8' }).split('\0').filter((f) => f && !f.startsWith('test/') && !f.startsWith('bench/') && !f.startsWith('docs/') && existsSync(path.join(REPO, f)));
+      for (const f of tracked) {
+        mkdirSync(path.dirname(path.join(copy, f)), { recursive: true });
+        writeFileSync(path.join(copy, f), readFileSync(path.join(REPO, f)));
+      }
+      const install = await run('npm', ['install', '--dev', '--prod', '--ignore-prepublish', '--no-progress', '--no-save', '--no-audit', '--no-fund'], { cwd: copy });
+      expect(install.status, install.stderr).toBe(0);
+      const installed = readdirSync(path.join(copy, 'node_modules'));
+      expect(installed).toContain('typescript');
+      expect(installed.filter((name) => ['vitest', 'dependency-cruiser', '@microsoft', '@ast-grep', '@swc'].includes(name))).toEqual([]);
+      expect(existsSync(path.join(copy, 'dist', 'cli-main.js'))).toBe(true);
+      const checked = await run(process.execPath, [path.join(copy, 'bin', 'pylint-perf.js'), 'check', path.join(REPO, 'examples'), '--no-cache', '--no-show-source'], { cwd: copy });
+      expect(checked.status).toBe(1);
+      expect(checked.stdout).toMatch(/Found 8 problems/);
     },
     180_000,
   );
