@@ -3,7 +3,7 @@
  * only the changed files), and the real pre-commit client against `.pre-commit-hooks.yaml`.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
@@ -204,6 +204,24 @@ describe('pre-commit end to end', () => {
     },
     180_000,
   );
+
+  it('a packed release installs with --omit=dev into at most 25 MB of node_modules and checks the example', async () => {
+    const out = tempDir('pylint-perf-pack-');
+    const packed = await run('npm', ['pack', '--silent', '--pack-destination', out], { cwd: REPO });
+    expect(packed.status, packed.stderr).toBe(0);
+    const tarball = path.join(out, packed.stdout.trim().split('\n').pop()!);
+    const project = path.join(out, 'project');
+    mkdirSync(project);
+    writeFileSync(path.join(project, 'package.json'), '{"name": "service", "private": true}\n');
+    const install = await run('npm', ['install', '--omit=dev', '--no-audit', '--no-fund', tarball], { cwd: project });
+    expect(install.status, install.stderr).toBe(0);
+    const bytes = (dir: string): number =>
+      readdirSync(dir, { withFileTypes: true }).reduce((n, e) => n + (e.isDirectory() ? bytes(path.join(dir, e.name)) : e.isFile() ? statSync(path.join(dir, e.name)).size : 0), 0);
+    expect(bytes(path.join(project, 'node_modules')) / 1e6).toBeLessThanOrEqual(25);
+    const checked = await run('npx', ['pylint-perf', 'check', path.join(REPO, 'examples'), '--no-cache', '--no-show-source'], { cwd: project });
+    expect(checked.status, checked.stderr).toBe(1);
+    expect(checked.stdout).toMatch(/Found 8 problems/);
+  }, 120_000);
 
   it.runIf(haveGitCommit)(
     "pre-commit's install of the hook (npm install --dev --prod, which npm 10+ reads as 'omit dev') builds it and brings no test tool",
