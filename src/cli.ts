@@ -90,6 +90,12 @@ Options for check:
   --changed-since REV         check only files changed since a git revision (the rest of the
                               project is still read for context); for CI on pull requests
   --no-cache                  neither read nor write .pylint-perf-cache/ (facts and findings by content)
+  --suppress-all              record every finding of the checked files in the bulk suppressions
+                              file (pylint-perf-suppressions.json at the project root): later runs
+                              report only new findings, and say how many the file suppressed
+  --suppress-rule RULES       the same for these rules only
+  --prune-suppressions        drop recorded suppressions that no longer match a finding
+  --suppressions-location FILE  read (and write) the bulk suppressions in FILE instead
   --fix                       apply safe fixes, then report what remains
   --unsafe-fixes              with --fix, apply unsafe fixes too (needs --fix)
   --show-source / --no-show-source   code frames under each finding (default: on a terminal)
@@ -378,6 +384,10 @@ function parseCheckArgs(args: string[]) {
       'show-source': { type: 'boolean' },
       'no-show-source': { type: 'boolean' },
       quiet: { type: 'boolean', short: 'q' },
+      'suppress-all': { type: 'boolean' },
+      'suppress-rule': { type: 'string', multiple: true },
+      'prune-suppressions': { type: 'boolean' },
+      'suppressions-location': { type: 'string' },
     },
   });
   const { values } = parsed;
@@ -390,6 +400,12 @@ function parseCheckArgs(args: string[]) {
     throw new UsageError(`--fail-on must be error, warning, info or never, not '${failOn}'`);
   }
   for (const option of ['select', 'extend-select', 'ignore'] as const) checkSelectors(option, list(values[option]));
+  if (values['suppress-all'] && values['suppress-rule']) throw new UsageError('--suppress-all and --suppress-rule exclude each other (--suppress-all records every rule)');
+  for (const s of list(values['suppress-rule']) ?? []) {
+    if (!CHECK_RULES.some((r) => r.code.toLowerCase() === s.toLowerCase() || r.name === s)) {
+      throw new UsageError(`--suppress-rule: '${s}' is not a rule code or name${didYouMean(s, CHECK_RULES.flatMap((r) => [r.code, r.name]), "; 'pylint-perf rules' lists them")}`);
+    }
+  }
   return parsed;
 }
 
@@ -424,8 +440,18 @@ function checkOptions(values: CheckValues, positionals: string[], cwd: string): 
     projectContext: values['no-project-context'] ? false : undefined,
     respectGitignore: values['no-respect-gitignore'] ? false : undefined,
     cache: values['no-cache'] ? false : undefined,
+    bulk: bulkOptions(values, cwd),
     inputs: values.importtime !== undefined ? { importTimes: readImportTime(path.resolve(cwd, values.importtime)) } : {},
   };
+}
+
+/** `--suppress-all`, `--suppress-rule CODE`, `--prune-suppressions`, `--suppressions-location FILE`. */
+function bulkOptions(values: CheckValues, cwd: string): CheckOptions['bulk'] {
+  const rules = list(values['suppress-rule']);
+  const location = values['suppressions-location'] !== undefined ? path.resolve(cwd, values['suppressions-location']) : undefined;
+  const suppress = values['suppress-all'] ? ('all' as const) : rules?.map((s) => CHECK_RULES.find((r) => r.code.toLowerCase() === s.toLowerCase() || r.name === s)!.code);
+  if (!suppress && !values['prune-suppressions'] && !location) return undefined;
+  return { ...(location ? { location } : {}), ...(suppress ? { suppress } : {}), ...(values['prune-suppressions'] ? { prune: true } : {}) };
 }
 
 /** `--extend-select`, and `--report-unused-suppressions`: the documented alias of extend-select unused-suppression. */
@@ -453,6 +479,7 @@ function reportOf(result: CheckResult, fixed: Report['fixed'], noFilesUnder: str
     notices: result.notices,
     filesChecked: result.filesChecked,
     suppressedCount: result.suppressedCount,
+    bulk: result.bulk,
     rules: result.activeRules,
     configuredSeverity,
     failed: result.failed,

@@ -18,6 +18,8 @@ export interface Report {
   notices: readonly Notice[];
   filesChecked: number;
   suppressedCount: number;
+  /** The bulk suppressions file: how many findings it covered, and what this run recorded or pruned. */
+  bulk?: { file: string; suppressed: number; wrote?: { recorded: number; pruned: number } };
   /** The rules that ran. */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   rules: readonly RuleMetadata<any>[];

@@ -65,10 +65,12 @@ export function formatText(report: Report, options: TextOptions): string {
   const files = `${plural(report.filesChecked, 'file')} checked`;
   const extra: string[] = [];
   if (report.suppressedCount > 0) extra.push(`${report.suppressedCount} suppressed`);
+  if (report.bulk && report.bulk.suppressed > 0) extra.push(`${report.bulk.suppressed} suppressed by ${displayPath(report.bulk.file, report.cwd)}`);
   if (report.notices.length > 0) extra.push(plural(report.notices.length, 'notice'));
   const tail = extra.length > 0 ? `; ${extra.join(', ')}` : '';
   if (out.length > 0) out.push('');
   if (report.fixed) out.push(fixedSentence(report.fixed));
+  if (report.bulk?.wrote) out.push(bulkSentence(report.bulk.file, report.bulk.wrote, report.cwd));
   if (report.noFilesUnder && report.diagnostics.length === 0) {
     out.push(`No Python or deployment files found under ${report.noFilesUnder.map((p) => `'${p}'`).join(', ')}${tail}.`);
   } else if (report.diagnostics.length === 0) {
@@ -82,4 +84,13 @@ export function formatText(report: Report, options: TextOptions): string {
     if (fixable) out.push(fixable);
   }
   return `${out.join('\n')}\n`;
+}
+
+/** What `--suppress-all`, `--suppress-rule` or `--prune-suppressions` wrote. */
+function bulkSentence(file: string, wrote: { recorded: number; pruned: number }, cwd: string): string {
+  const parts: string[] = [];
+  if (wrote.recorded > 0) parts.push(`recorded ${plural(wrote.recorded, 'finding')}`);
+  if (wrote.pruned > 0) parts.push(`pruned ${plural(wrote.pruned, 'suppression')} matching no finding any more`);
+  const what = parts.length > 0 ? parts.join(', ') : 'nothing to record or prune';
+  return `${displayPath(file, cwd)}: ${what}.`;
 }

@@ -3,6 +3,7 @@
 import type { Diagnostic, Notice } from '../core/diagnostics.js';
 import type { PythonParser } from '../read/python/parser.js';
 import type { AnyRule, RunInputs } from '../rules/rule.js';
+import type { BulkOptions } from './bulk-suppressions.js';
 import type { Config, FailOn } from './config.js';
 
 export interface CheckOptions {
@@ -33,6 +34,11 @@ export interface CheckOptions {
   inputs?: RunInputs;
   /** Use the on-disk cache (default true); `--no-cache` sets false. */
   cache?: boolean;
+  /**
+   * The bulk suppressions file and what to do with it besides applying it (record, prune); by
+   * default `pylint-perf-suppressions.json` at the project root, applied when it exists.
+   */
+  bulk?: Partial<BulkOptions>;
   /** Reuse a parser across runs (editor / watch mode); created and disposed here otherwise. */
   parser?: PythonParser;
 }
@@ -44,6 +50,8 @@ export interface CheckResult {
   /** The Python and deployment files found under the named paths (analysed or not: unreadable ones count). */
   filesFound: number;
   suppressedCount: number;
+  /** Findings the bulk suppressions file covered, and the file (when it exists or was written). */
+  bulk?: { file: string; suppressed: number; wrote?: { recorded: number; pruned: number } };
   config: Config;
   activeRules: AnyRule[];
   /** True when a diagnostic is at or above the fail-on level. */

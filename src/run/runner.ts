@@ -22,6 +22,9 @@ import { discover, type Discovered } from './stages/discover.js';
 import { filterFindings, type Filtered } from './stages/filter.js';
 import { readFiles, type ReadFiles } from './stages/read.js';
 import { Timer } from './timing.js';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { applyBulkSuppressions, SUPPRESSIONS_FILE } from './bulk-suppressions.js';
 
 export type { CheckOptions, CheckResult } from './check-types.js';
 export { projectRootFor, resolveConfig, selectorMatches, selectRules } from './settings.js';
@@ -34,8 +37,26 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   timer.lap('discover and read');
   const cache = options.cache === false ? undefined : new Cache(settings.root);
   const { outcome, cacheHit } = await analyseOrReuse({ settings, discovered, files, parser: options.parser }, cache, timer);
-  const filtered = filterFindings(outcome.raw, outcome.suppressions, settings, discovered.targets);
+  const filtered = withBulkSuppressions(filterFindings(outcome.raw, outcome.suppressions, settings, discovered.targets), options, settings, discovered, files);
   return checkResult({ settings, discovered, files, outcome, filtered, cacheHit });
+}
+
+/** The bulk suppressions file applied (and written, with `--suppress-all`, `--suppress-rule`, `--prune-suppressions`). */
+function withBulkSuppressions(filtered: Filtered, options: CheckOptions, settings: RunSettings, discovered: Discovered, files: ReadFiles): Filtered {
+  const location = options.bulk?.location ?? path.join(settings.root, SUPPRESSIONS_FILE);
+  const writes = options.bulk?.suppress !== undefined || options.bulk?.prune === true;
+  if (!writes && !existsSync(location)) return filtered;
+  const texts = new Map<string, string>([...files.python].map(([file, p]) => [file, p.text]));
+  for (const d of files.deployment) texts.set(d.path, d.text);
+  const lines = new Map<string, string[]>();
+  const linesOf = (file: string): string[] | undefined => {
+    const text = texts.get(file);
+    if (text === undefined) return undefined;
+    if (!lines.has(file)) lines.set(file, text.split(/\r?\n/));
+    return lines.get(file);
+  };
+  const outcome = applyBulkSuppressions(filtered.diagnostics, { ...options.bulk, location }, settings.root, discovered.targets, linesOf);
+  return { ...filtered, diagnostics: outcome.kept, bulk: { file: location, suppressed: outcome.suppressed, wrote: outcome.wrote } };
 }
 
 interface Stages {
@@ -58,6 +79,7 @@ function checkResult({ settings, discovered, files, outcome, filtered, cacheHit 
     filesChecked: outcome.checkedFiles.length,
     filesFound: discovered.targets.size,
     suppressedCount: filtered.suppressedCount,
+    bulk: filtered.bulk,
     config: settings.config,
     activeRules: [...settings.rules],
     failed: failOn !== 'never' && filtered.diagnostics.some((d) => severityRank(d.severity) >= severityRank(failOn)),

@@ -18,6 +18,8 @@ export interface Filtered {
   /** What is reported, sorted. */
   readonly diagnostics: Diagnostic[];
   readonly suppressedCount: number;
+  /** What the bulk suppressions file did (run/bulk-suppressions.ts, applied after this stage). */
+  readonly bulk?: { file: string; suppressed: number; wrote?: { recorded: number; pruned: number } };
   /** Rules that failed on the suppressions. */
   readonly notices: Notice[];
 }
