@@ -16,6 +16,7 @@ import type { Diagnostic, Severity } from './core/diagnostics.js';
 import { deploymentFileKind, UsageError } from './read/discover.js';
 import { parseImportTime, type ImportTimes } from './read/importtime.js';
 import { applyFixes } from './run/fixes.js';
+import { addNoqa } from './run/add-noqa.js';
 import { ruleDocPath, ruleMarkdown } from './core/rule-docs.js';
 import type { AnyRule } from './rules/rule.js';
 import { projectRootFor, resolveConfig, runCheck, selectorMatches, type CheckOptions, type CheckResult } from './run/runner.js';
@@ -96,6 +97,8 @@ Options for check:
   --suppress-rule RULES       the same for these rules only
   --prune-suppressions        drop recorded suppressions that no longer match a finding
   --suppressions-location FILE  read (and write) the bulk suppressions in FILE instead
+  --add-noqa                  append '# noqa: CODE' to each Python line with a finding (codes
+                              already there are kept), and exit 0
   --fix                       apply safe fixes, then report what remains
   --unsafe-fixes              with --fix, apply unsafe fixes too (needs --fix)
   --show-source / --no-show-source   code frames under each finding (default: on a terminal)
@@ -346,6 +349,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
   const output = values.output !== undefined ? outputPath(values.output, io.cwd) : undefined;
   const options = checkOptions(values, positionals, io.cwd);
   const { result, fixed } = await checkAndFix(options, values.fix === true, values['unsafe-fixes'] === true);
+  if (values['add-noqa']) return addNoqaComments(result, io);
   // Nothing to analyse under the named paths (--changed-since naming no file is not that).
   const noFilesUnder = result.filesFound === 0 && values['changed-since'] === undefined ? (positionals.length > 0 ? positionals : ['.']) : undefined;
   const report = reportOf(result, fixed, noFilesUnder, io.cwd);
@@ -353,6 +357,16 @@ async function check(args: string[], io: CliIO): Promise<number> {
   if (output === undefined) io.stdout.write(text);
   else await writeReport(output, values.output!, text);
   return result.failed ? 1 : 0;
+}
+
+/** `--add-noqa`: the comments written, what was left, exit 0 (the findings are now suppressed). */
+async function addNoqaComments(result: CheckResult, io: CliIO): Promise<number> {
+  const outcome = await addNoqa(result.diagnostics);
+  const comments = `${outcome.added} noqa comment${outcome.added === 1 ? '' : 's'}`;
+  const files = `${outcome.files} file${outcome.files === 1 ? '' : 's'}`;
+  const left = outcome.left > 0 ? ` ${outcome.left} finding${outcome.left === 1 ? '' : 's'} left as they are (deployment files, lines continued with a backslash or ending inside a string): --suppress-all records those.` : '';
+  io.stdout.write(`Added ${comments} to ${files}.${left}\n`);
+  return 0;
 }
 
 /** `check`'s arguments, checked for what parseArgs cannot check. */
@@ -388,6 +402,7 @@ function parseCheckArgs(args: string[]) {
       'suppress-rule': { type: 'string', multiple: true },
       'prune-suppressions': { type: 'boolean' },
       'suppressions-location': { type: 'string' },
+      'add-noqa': { type: 'boolean' },
     },
   });
   const { values } = parsed;
@@ -400,6 +415,9 @@ function parseCheckArgs(args: string[]) {
     throw new UsageError(`--fail-on must be error, warning, info or never, not '${failOn}'`);
   }
   for (const option of ['select', 'extend-select', 'ignore'] as const) checkSelectors(option, list(values[option]));
+  if (values['add-noqa'] && (values.fix || values['suppress-all'] || values['suppress-rule'] || values['prune-suppressions'])) {
+    throw new UsageError('--add-noqa does not combine with --fix or the bulk suppression options: run them one after the other');
+  }
   if (values['suppress-all'] && values['suppress-rule']) throw new UsageError('--suppress-all and --suppress-rule exclude each other (--suppress-all records every rule)');
   for (const s of list(values['suppress-rule']) ?? []) {
     if (!CHECK_RULES.some((r) => r.code.toLowerCase() === s.toLowerCase() || r.name === s)) {
