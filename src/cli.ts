@@ -26,7 +26,10 @@ import { readSource } from './core/source.js';
 import { readProvenance } from './core/vcs.js';
 import { ALL_DIAGNOSTIC_SOURCES, CHECK_RULES } from './rules/index.js';
 import { formatGithub } from './reporters/github.js';
+import { formatGitlab } from './reporters/gitlab.js';
 import { formatJson } from './reporters/json.js';
+import { formatJunit } from './reporters/junit.js';
+import { formatStatistics } from './reporters/statistics.js';
 import { formatSarif } from './reporters/sarif.js';
 import { fixedSentence, formatText } from './reporters/text.js';
 import { displayPath } from './core/paths.js';
@@ -47,7 +50,7 @@ export const TOOL: ToolInfo = {
   ruleHelpUri: REPOSITORY ? (rule) => `${REPOSITORY}/blob/v${VERSION}/${ruleDocPath(rule)}` : undefined,
 };
 
-const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
 
 export interface CliIO {
@@ -70,7 +73,9 @@ Usage:
   pylint-perf cache clean [PATH]           remove the project's .pylint-perf-cache/
 
 Options for check:
-  --format FORMAT             text | json | sarif | github (default: text)
+  --format FORMAT             text | json | sarif | github | gitlab | junit (default: text)
+  --statistics                counts per rule (and how many --fix can fix) instead of the
+                              findings; with --format json, as JSON
   --sarif-category NAME       with --format sarif: GitHub code scanning category (automationDetails.id)
   --output FILE               write the report to FILE instead of stdout
   --config FILE               use this configuration file instead of searching for one
@@ -403,11 +408,13 @@ function parseCheckArgs(args: string[]) {
       'prune-suppressions': { type: 'boolean' },
       'suppressions-location': { type: 'string' },
       'add-noqa': { type: 'boolean' },
+      statistics: { type: 'boolean' },
     },
   });
   const { values } = parsed;
   if (values.config && values.isolated) throw new UsageError('--config and --isolated exclude each other');
   if (!FORMATS.includes(values.format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${values.format}'`);
+  if (values.statistics && !['text', 'json'].includes(values.format!)) throw new UsageError('--statistics prints counts as text or JSON: use it with --format text or json');
   if (values['sarif-category'] !== undefined && values.format !== 'sarif') throw new UsageError('--sarif-category needs --format sarif');
   if (values['unsafe-fixes'] && !values.fix) throw new UsageError('--unsafe-fixes needs --fix (it adds the unsafe fixes to what --fix applies)');
   const failOn = values['fail-on'];
@@ -517,6 +524,10 @@ function reportOf(result: CheckResult, fixed: Report['fixed'], noFilesUnder: str
 /** The report in its format. Notices, and what --fix did, go to stderr: machine formats keep stdout for the report. */
 async function render(report: Report, values: CheckValues, io: CliIO, toFile: boolean): Promise<string> {
   const quiet = values.quiet === true;
+  if (values.statistics) {
+    printNotices(report, quiet, io);
+    return formatStatistics(report, values.format === 'json' ? 'json' : 'text');
+  }
   switch (values.format as Format) {
     case 'json': {
       const text = formatJson(report);
@@ -526,6 +537,16 @@ async function render(report: Report, values: CheckValues, io: CliIO, toFile: bo
     case 'sarif': {
       const full = { ...report, sourceLines: await sourceLines(report.diagnostics), provenance: readProvenance(report.srcRoot!) };
       const text = formatSarif(full, { category: values['sarif-category'] });
+      printNotices(report, quiet, io);
+      return text;
+    }
+    case 'gitlab': {
+      const text = formatGitlab({ ...report, sourceLines: await sourceLines(report.diagnostics) });
+      printNotices(report, quiet, io);
+      return text;
+    }
+    case 'junit': {
+      const text = formatJunit(report);
       printNotices(report, quiet, io);
       return text;
     }
