@@ -5,5 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     globalSetup: ['test/global-setup.ts'],
+    // GitHub's action.yml parser imports its schema as JSON without an import attribute, which
+    // Node refuses; processed by vite, it loads.
+    server: { deps: { inline: ['@actions/workflow-parser'] } },
   },
 });
