@@ -31,7 +31,8 @@ import { formatJson } from './reporters/json.js';
 import { formatJunit } from './reporters/junit.js';
 import { formatStatistics } from './reporters/statistics.js';
 import { formatSarif } from './reporters/sarif.js';
-import { fixedSentence, formatText } from './reporters/text.js';
+import { fixedSentence, formatText, noqaSentence } from './reporters/text.js';
+import { progressLine } from './reporters/progress.js';
 import { displayPath } from './core/paths.js';
 import type { Report, ToolInfo } from './reporters/report.js';
 
@@ -57,7 +58,7 @@ export interface CliIO {
   cwd: string;
   env: NodeJS.ProcessEnv;
   stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
 }
 
 const HELP = `pylint-perf ${VERSION} — find the performance mistakes that make Python web services slow
@@ -352,8 +353,9 @@ function cacheCommand(args: string[], io: CliIO): number {
 async function check(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCheckArgs(args);
   const output = values.output !== undefined ? outputPath(values.output, io.cwd) : undefined;
-  const options = checkOptions(values, positionals, io.cwd);
-  const { result, fixed } = await checkAndFix(options, values.fix === true, values['unsafe-fixes'] === true);
+  const progress = progressLine(io.stderr, io.env);
+  const options = { ...checkOptions(values, positionals, io.cwd), progress: progress?.update };
+  const { result, fixed } = await checkAndFix(options, values.fix === true, values['unsafe-fixes'] === true).finally(() => progress?.end());
   if (values['add-noqa']) return addNoqaComments(result, io);
   // Nothing to analyse under the named paths (--changed-since naming no file is not that).
   const noFilesUnder = result.filesFound === 0 && values['changed-since'] === undefined ? (positionals.length > 0 ? positionals : ['.']) : undefined;
@@ -366,11 +368,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
 
 /** `--add-noqa`: the comments written, what was left, exit 0 (the findings are now suppressed). */
 async function addNoqaComments(result: CheckResult, io: CliIO): Promise<number> {
-  const outcome = await addNoqa(result.diagnostics);
-  const comments = `${outcome.added} noqa comment${outcome.added === 1 ? '' : 's'}`;
-  const files = `${outcome.files} file${outcome.files === 1 ? '' : 's'}`;
-  const left = outcome.left > 0 ? ` ${outcome.left} finding${outcome.left === 1 ? '' : 's'} left as they are (deployment files, lines continued with a backslash or ending inside a string): --suppress-all records those.` : '';
-  io.stdout.write(`Added ${comments} to ${files}.${left}\n`);
+  io.stdout.write(noqaSentence(await addNoqa(result.diagnostics)));
   return 0;
 }
 

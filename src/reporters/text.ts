@@ -94,3 +94,9 @@ function bulkSentence(file: string, wrote: { recorded: number; pruned: number },
   const what = parts.length > 0 ? parts.join(', ') : 'nothing to record or prune';
   return `${displayPath(file, cwd)}: ${what}.`;
 }
+
+/** What `--add-noqa` did. */
+export function noqaSentence(outcome: { added: number; files: number; left: number }): string {
+  const left = outcome.left > 0 ? ` ${plural(outcome.left, 'finding')} left as they are (deployment files, lines continued with a backslash or ending inside a string): --suppress-all records those.` : '';
+  return `Added ${plural(outcome.added, 'noqa comment')} to ${plural(outcome.files, 'file')}.${left}\n`;
+}

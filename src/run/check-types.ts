@@ -39,6 +39,8 @@ export interface CheckOptions {
    * default `pylint-perf-suppressions.json` at the project root, applied when it exists.
    */
   bulk?: Partial<BulkOptions>;
+  /** Told how many files are parsed, of how many: the CLI draws a progress line on a terminal. */
+  progress?: (done: number, total: number) => void;
   /** Reuse a parser across runs (editor / watch mode); created and disposed here otherwise. */
   parser?: PythonParser;
 }

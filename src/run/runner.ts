@@ -36,7 +36,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const files = await readFiles(discovered, settings);
   timer.lap('discover and read');
   const cache = options.cache === false ? undefined : new Cache(settings.root);
-  const { outcome, cacheHit } = await analyseOrReuse({ settings, discovered, files, parser: options.parser }, cache, timer);
+  const { outcome, cacheHit } = await analyseOrReuse({ settings, discovered, files, parser: options.parser, progress: options.progress }, cache, timer);
   const filtered = withBulkSuppressions(filterFindings(outcome.raw, outcome.suppressions, settings, discovered.targets), options, settings, discovered, files);
   return checkResult({ settings, discovered, files, outcome, filtered, cacheHit });
 }

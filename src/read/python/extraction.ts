@@ -47,24 +47,32 @@ export function workerCount(files: number): number {
   return Math.max(1, Math.min(cores, Math.ceil(files / CHUNK)));
 }
 
-export async function extractFacts(requests: FactRequest[], parser?: PythonParser): Promise<FactResult[]> {
+/** Told how many files are done, of how many (a progress line on a terminal). */
+export type Progress = (done: number, total: number) => void;
+
+export async function extractFacts(requests: FactRequest[], parser?: PythonParser, progress?: Progress): Promise<FactResult[]> {
   if (requests.length === 0) return [];
   const script = workerScript();
   const workers = workerCount(requests.length);
   if (parser || !script || requests.length < MIN_FILES_FOR_WORKERS || workers < 2) {
     const own = parser ?? (await PythonParser.create());
     try {
-      return requests.map((r) => extractWith(own, r));
+      return requests.map((r, i) => {
+        const result = extractWith(own, r);
+        progress?.(i + 1, requests.length);
+        return result;
+      });
     } finally {
       if (!parser) own.dispose();
     }
   }
-  return inWorkers(script, requests, workers);
+  return inWorkers(script, requests, workers, progress);
 }
 
-async function inWorkers(script: string, requests: FactRequest[], count: number): Promise<FactResult[]> {
+async function inWorkers(script: string, requests: FactRequest[], count: number, progress?: Progress): Promise<FactResult[]> {
   const results: FactResult[] = new Array(requests.length);
   let next = 0;
+  let done = 0;
   const pool = Array.from({ length: count }, () => new Worker(script));
   try {
     await Promise.all(
@@ -81,6 +89,8 @@ async function inWorkers(script: string, requests: FactRequest[], count: number)
               next += chunk.length;
               worker.once('message', (batch: FactResult[]) => {
                 batch.forEach((r, i) => (results[start + i] = r));
+                done += batch.length;
+                progress?.(done, requests.length);
                 send();
               });
               worker.postMessage(chunk);

@@ -33,6 +33,8 @@ export interface AnalysisInput {
   readonly discovered: Discovered;
   readonly files: ReadFiles;
   readonly parser?: PythonParser;
+  /** Told how many files are parsed, of how many (the CLI's progress line). */
+  readonly progress?: (done: number, total: number) => void;
 }
 
 export async function analyseOrReuse(input: AnalysisInput, cache: Cache | undefined, timer: Timer): Promise<{ outcome: RunOutcome; cacheHit: boolean }> {
@@ -71,7 +73,7 @@ async function analyse(input: AnalysisInput, cache: Cache | undefined, timer: Ti
   const { settings, discovered, files } = input;
   const { targets } = discovered;
   const deployment = await readDeploymentModel(files.deployment, settings.root, targets);
-  const facts = await moduleFacts({ settings, discovered, python: files.python, deployment: deployment.model, parser: input.parser }, cache, timer);
+  const facts = await moduleFacts({ settings, discovered, python: files.python, deployment: deployment.model, parser: input.parser, progress: input.progress }, cache, timer);
   const project = buildProject(facts.modules, discovered, deployment.model, settings);
   const targetModules = facts.modules.filter((m) => targets.has(m.path));
   timer.lap('deployment model');

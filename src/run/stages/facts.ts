@@ -9,7 +9,7 @@ import type { Notice } from '../../core/diagnostics.js';
 import type { DeploymentModel } from '../../read/deploy/model.js';
 import { deploymentFileKind } from '../../read/discover.js';
 import type { ModuleFacts } from '../../read/python/facts.js';
-import { extractFacts, type FactRequest } from '../../read/python/extraction.js';
+import { extractFacts, type FactRequest, type Progress } from '../../read/python/extraction.js';
 import type { PythonParser } from '../../read/python/parser.js';
 import { ImportRoots, scanImports } from '../../model/importroots.js';
 import { serverImportRoot } from '../../model/serving.js';
@@ -26,6 +26,8 @@ export interface FactsInput {
   readonly python: ReadonlyMap<string, PythonText>;
   readonly deployment: DeploymentModel;
   readonly parser?: PythonParser;
+  /** Told how many files are parsed, of how many. */
+  readonly progress?: Progress;
 }
 
 export interface FactsOutcome {
@@ -47,7 +49,7 @@ export async function moduleFacts(input: FactsInput, cache: Cache | undefined, t
     else missing.push(request);
   }
   timer.lap(`facts from cache (${byFile.size})`);
-  const extracted = await extractFacts(missing, input.parser);
+  const extracted = await extractFacts(missing, input.parser, input.progress);
   timer.lap(`facts extracted (${missing.length})`);
   const notices: Notice[] = [];
   for (const result of extracted) {
