@@ -6,8 +6,7 @@
  */
 
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants as fsConstants, existsSync, readFileSync, statSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -15,7 +14,8 @@ import { ConfigError, REPORT_UNUSED_SUPPRESSIONS_SELECTS, ruleSelectors, suggest
 import type { Diagnostic, Severity } from './core/diagnostics.js';
 import { deploymentFileKind, UsageError } from './read/discover.js';
 import { parseImportTime, type ImportTimes } from './read/importtime.js';
-import { applyFixes } from './run/fixes.js';
+import { applyFixes, diffFixes } from './run/fixes.js';
+import { OutputError, outputPath, writeReport } from './cli-output.js';
 import { addNoqa } from './run/add-noqa.js';
 import { ruleDocPath, ruleMarkdown } from './core/rule-docs.js';
 import type { AnyRule } from './rules/rule.js';
@@ -31,7 +31,7 @@ import { formatJson } from './reporters/json.js';
 import { formatJunit } from './reporters/junit.js';
 import { formatStatistics } from './reporters/statistics.js';
 import { formatSarif } from './reporters/sarif.js';
-import { fixedSentence, formatText, noqaSentence } from './reporters/text.js';
+import { diffSentence, fixedSentence, formatText, noqaSentence } from './reporters/text.js';
 import { progressLine } from './reporters/progress.js';
 import { displayPath } from './core/paths.js';
 import type { Report, ToolInfo } from './reporters/report.js';
@@ -106,7 +106,9 @@ Options for check:
   --add-noqa                  append '# noqa: CODE' to each Python line with a finding (codes
                               already there are kept), and exit 0
   --fix                       apply safe fixes, then report what remains
-  --unsafe-fixes              with --fix, apply unsafe fixes too (needs --fix)
+  --unsafe-fixes              with --fix (or --diff), apply (or show) unsafe fixes too
+  --diff                      print what --fix would change as a unified diff, write nothing;
+                              exit 1 when there is something to fix
   --show-source / --no-show-source   code frames under each finding (default: on a terminal)
   --quiet                     print findings only, no notices or summary
   -h, --help                  this help
@@ -303,37 +305,6 @@ function changedFiles(rev: string, within: string[], cwd: string): string[] {
   return out.sort();
 }
 
-/** A problem with a path the user gave that is not about usage: one line, exit 2. */
-class OutputError extends Error {}
-
-/**
- * `--output FILE`, checked before the analysis: a directory, a missing directory or one that
- * cannot be written stops the run before any work is done.
- */
-function outputPath(given: string, cwd: string): string {
-  if (given === '') throw new OutputError('--output needs a file name');
-  const file = path.resolve(cwd, given);
-  const isDirectory = (p: string): boolean => {
-    try {
-      return statSync(p).isDirectory();
-    } catch {
-      return false;
-    }
-  };
-  if (/[\\/]$/.test(given) || isDirectory(file)) {
-    throw new OutputError(`--output ${given}: is a directory; name a file, e.g. --output ${path.join(given, 'report.json')}`);
-  }
-  const dir = path.dirname(file);
-  if (!existsSync(dir)) throw new OutputError(`--output ${given}: directory ${path.dirname(given)} does not exist`);
-  if (!isDirectory(dir)) throw new OutputError(`--output ${given}: ${path.dirname(given)} is not a directory`);
-  try {
-    accessSync(existsSync(file) ? file : dir, fsConstants.W_OK);
-  } catch {
-    throw new OutputError(`--output ${given}: permission denied`);
-  }
-  return file;
-}
-
 /** `pylint-perf cache clean [PATH]`: removes the project's `.pylint-perf-cache/`. */
 function cacheCommand(args: string[], io: CliIO): number {
   const [sub, target = '.'] = args;
@@ -357,6 +328,7 @@ async function check(args: string[], io: CliIO): Promise<number> {
   const options = { ...checkOptions(values, positionals, io.cwd), progress: progress?.update };
   const { result, fixed } = await checkAndFix(options, values.fix === true, values['unsafe-fixes'] === true).finally(() => progress?.end());
   if (values['add-noqa']) return addNoqaComments(result, io);
+  if (values.diff) return showDiff(result, values['unsafe-fixes'] === true, io);
   // Nothing to analyse under the named paths (--changed-since naming no file is not that).
   const noFilesUnder = result.filesFound === 0 && values['changed-since'] === undefined ? (positionals.length > 0 ? positionals : ['.']) : undefined;
   const report = reportOf(result, fixed, noFilesUnder, io.cwd);
@@ -370,6 +342,14 @@ async function check(args: string[], io: CliIO): Promise<number> {
 async function addNoqaComments(result: CheckResult, io: CliIO): Promise<number> {
   io.stdout.write(noqaSentence(await addNoqa(result.diagnostics)));
   return 0;
+}
+
+/** `--diff`: what `--fix` would change, as a patch on stdout; exit 1 when there is something to fix. */
+async function showDiff(result: CheckResult, unsafe: boolean, io: CliIO): Promise<number> {
+  const { patch, fixed, files } = await diffFixes(result.diagnostics, unsafe, (f) => displayPath(f, io.cwd));
+  io.stdout.write(patch);
+  io.stderr.write(diffSentence(fixed, files));
+  return fixed > 0 ? 1 : 0;
 }
 
 /** `check`'s arguments, checked for what parseArgs cannot check. */
@@ -407,6 +387,7 @@ function parseCheckArgs(args: string[]) {
       'suppressions-location': { type: 'string' },
       'add-noqa': { type: 'boolean' },
       statistics: { type: 'boolean' },
+      diff: { type: 'boolean' },
     },
   });
   const { values } = parsed;
@@ -414,7 +395,8 @@ function parseCheckArgs(args: string[]) {
   if (!FORMATS.includes(values.format as Format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not '${values.format}'`);
   if (values.statistics && !['text', 'json'].includes(values.format!)) throw new UsageError('--statistics prints counts as text or JSON: use it with --format text or json');
   if (values['sarif-category'] !== undefined && values.format !== 'sarif') throw new UsageError('--sarif-category needs --format sarif');
-  if (values['unsafe-fixes'] && !values.fix) throw new UsageError('--unsafe-fixes needs --fix (it adds the unsafe fixes to what --fix applies)');
+  if (values['unsafe-fixes'] && !values.fix && !values.diff) throw new UsageError('--unsafe-fixes needs --fix or --diff (it adds the unsafe fixes to what they apply or show)');
+  if (values.diff && values.fix) throw new UsageError('--diff shows what --fix would change without writing: use one or the other');
   const failOn = values['fail-on'];
   if (failOn !== undefined && !['error', 'warning', 'info', 'never'].includes(failOn)) {
     throw new UsageError(`--fail-on must be error, warning, info or never, not '${failOn}'`);
@@ -582,10 +564,3 @@ async function sourceLines(diagnostics: readonly Diagnostic[]): Promise<(file: s
   return (file) => sources.get(file) ?? undefined;
 }
 
-async function writeReport(file: string, given: string, text: string): Promise<void> {
-  try {
-    await writeFile(file, text, 'utf8');
-  } catch (error) {
-    throw new OutputError(`--output ${given}: cannot write the report: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-}

@@ -61,6 +61,21 @@ describe('output contract', () => {
     expect(readFileSync(path.join(dir, 'a.py'), 'utf8')).toBe('import asyncio\nimport time\n\nasync def handler():\n    await asyncio.sleep(1)\n');
   });
 
+  it('--diff prints what --fix would change as a unified diff, writes nothing, and exits 1', async () => {
+    const dir = tempProject({ 'a.py': BLOCKING });
+    const r = await cli(['check', '.', '--diff'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe(
+      ['--- a/a.py', '+++ b/a.py', '@@ -1,4 +1,5 @@', '+import asyncio', ' import time', ' ', ' async def handler():', '-    time.sleep(1)', '+    await asyncio.sleep(1)', ''].join('\n'),
+    );
+    expect(r.stderr).toBe('Would fix 1 finding in 1 file (nothing written).\n');
+    expect(readFileSync(path.join(dir, 'a.py'), 'utf8')).toBe(BLOCKING);
+    const clean = await cli(['check', '.', '--diff'], tempProject({ 'b.py': 'async def f():\n    return 1\n' }));
+    expect(clean.code).toBe(0);
+    expect(clean.stderr).toBe('No fixes to apply.\n');
+    expect((await cli(['check', '.', '--diff', '--fix'], dir)).code).toBe(2);
+  });
+
   describe('--fix puts `import asyncio` where isort and Ruff would', () => {
     const SLEEP = '\n\nasync def handler():\n    time.sleep(1)\n';
     const FIXED = '\n\nasync def handler():\n    await asyncio.sleep(1)\n';

@@ -257,7 +257,7 @@ describe('fixes: what can be fixed, and what was', () => {
     const dir = tempProject({ 'c.py': NO_IMPORTS });
     const r = await cli(['check', '.', '--unsafe-fixes'], dir);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^pylint-perf: --unsafe-fixes needs --fix/);
+    expect(r.stderr).toMatch(/^pylint-perf: --unsafe-fixes needs --fix or --diff/);
     expect(readFileSync(path.join(dir, 'c.py'), 'utf8')).toBe(NO_IMPORTS);
   });
 });

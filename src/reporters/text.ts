@@ -100,3 +100,8 @@ export function noqaSentence(outcome: { added: number; files: number; left: numb
   const left = outcome.left > 0 ? ` ${plural(outcome.left, 'finding')} left as they are (deployment files, lines continued with a backslash or ending inside a string): --suppress-all records those.` : '';
   return `Added ${plural(outcome.added, 'noqa comment')} to ${plural(outcome.files, 'file')}.${left}\n`;
 }
+
+/** What `--diff` showed. */
+export function diffSentence(findings: number, files: number): string {
+  return findings === 0 ? 'No fixes to apply.\n' : `Would fix ${plural(findings, 'finding')} in ${plural(files, 'file')} (nothing written).\n`;
+}

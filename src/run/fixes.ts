@@ -4,6 +4,7 @@
  */
 
 import { promises as fs } from 'node:fs';
+import { createTwoFilesPatch } from 'diff';
 import type { Diagnostic, SourceRange } from '../core/diagnostics.js';
 
 export interface FixOutcome {
@@ -22,7 +23,15 @@ function offset(starts: number[], text: string, line: number, column: number): n
   return Math.min(starts[line - 1] + column - 1, text.length);
 }
 
-export async function applyFixes(diagnostics: readonly Diagnostic[], includeUnsafe: boolean): Promise<FixOutcome> {
+/** A file's text with the fixes applied, and how many findings they fix. */
+interface FixedFile {
+  before: string;
+  after: string;
+  fixed: number;
+}
+
+/** What the fixes would make of each file, without writing anything. */
+export async function planFixes(diagnostics: readonly Diagnostic[], includeUnsafe: boolean): Promise<Map<string, FixedFile>> {
   const byFile = new Map<string, Diagnostic[]>();
   for (const d of diagnostics) {
     if (!d.fix || (d.fix.applicability !== 'safe' && !includeUnsafe)) continue;
@@ -30,8 +39,7 @@ export async function applyFixes(diagnostics: readonly Diagnostic[], includeUnsa
     list.push(d);
     byFile.set(d.path, list);
   }
-  let fixed = 0;
-  let files = 0;
+  const planned = new Map<string, FixedFile>();
   for (const [file, list] of byFile) {
     let text: string;
     try {
@@ -44,7 +52,7 @@ export async function applyFixes(diagnostics: readonly Diagnostic[], includeUnsa
     // Identical edits (two fixes adding the same import) are applied once.
     const edits: { start: number; end: number; text: string }[] = [];
     const seen = new Set<string>();
-    const accepted: Diagnostic[] = [];
+    let fixed = 0;
     for (const d of list) {
       const mine = d.fix!.edits.map((e) => {
         const [start, end] = toOffsets(e.range);
@@ -57,15 +65,36 @@ export async function applyFixes(diagnostics: readonly Diagnostic[], includeUnsa
         seen.add(`${e.start}:${e.end}:${e.text}`);
         edits.push(e);
       }
-      accepted.push(d);
+      fixed++;
     }
-    if (accepted.length === 0) continue;
+    if (fixed === 0) continue;
     edits.sort((a, b) => b.start - a.start || b.end - a.end);
     let out = text;
     for (const e of edits) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-    await fs.writeFile(file, out, 'utf8');
-    fixed += accepted.length;
+    planned.set(file, { before: text, after: out, fixed });
+  }
+  return planned;
+}
+
+export async function applyFixes(diagnostics: readonly Diagnostic[], includeUnsafe: boolean): Promise<FixOutcome> {
+  let fixed = 0;
+  let files = 0;
+  for (const [file, plan] of await planFixes(diagnostics, includeUnsafe)) {
+    await fs.writeFile(file, plan.after, 'utf8');
+    fixed += plan.fixed;
     files++;
   }
   return { fixed, files };
+}
+
+/** `--diff`: the fixes as unified diffs (paths as `shown` gives them), and how many findings they fix. */
+export async function diffFixes(diagnostics: readonly Diagnostic[], includeUnsafe: boolean, shown: (file: string) => string): Promise<{ patch: string; fixed: number; files: number }> {
+  const parts: string[] = [];
+  let fixed = 0;
+  const planned = await planFixes(diagnostics, includeUnsafe);
+  for (const [file, plan] of [...planned].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    parts.push(createTwoFilesPatch(`a/${shown(file)}`, `b/${shown(file)}`, plan.before, plan.after, undefined, undefined, { context: 3 }).replace(/^=+\n/, ''));
+    fixed += plan.fixed;
+  }
+  return { patch: parts.join(''), fixed, files: planned.size };
 }
