@@ -85,7 +85,7 @@ describe('--statistics', () => {
     expect(text.stdout).toBe(
       [
         '  4  PP101  blocking-call-in-async            (1 fixable with --fix)',
-        '  2  PP303  nginx-upstream-keep-alive',
+        '  2  PP303  nginx-upstream-keep-alive         (2 fixable with --fix)',
         '  1  PP201  heavy-import-in-router',
         '  1  PP301  gunicorn-without-uvicorn-worker',
         'Found 8 problems in 10 files checked.',

@@ -421,7 +421,7 @@ describe('nginx fixtures are real configurations', () => {
   const nginxT = (config: string, prefix: string) =>
     spawnSync('nginx', ['-t', '-q', '-e', 'stderr', '-p', `${prefix}/`, '-c', config, '-g', `pid ${prefix}/nginx.pid;`], { encoding: 'utf8' });
 
-  const files = [...nginxFixtures(path.join(HERE, 'fixtures')), ...nginxFixtures(path.join(HERE, '..', 'examples'))];
+  const files = [...nginxFixtures(path.join(HERE, 'fixtures')), ...nginxFixtures(path.join(HERE, 'fixed')), ...nginxFixtures(path.join(HERE, '..', 'examples'))];
   it('there are nginx fixtures', () => expect(files.length).toBeGreaterThanOrEqual(3));
 
   it.runIf(available).each(files.map((f) => [path.relative(HERE, f), f]))('nginx -t accepts %s', (_, file) => {

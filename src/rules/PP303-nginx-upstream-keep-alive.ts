@@ -1,3 +1,4 @@
+import type { Fix, TextEdit } from '../core/diagnostics.js';
 import type { Rule, RuleContext } from './rule.js';
 import type { NginxDirective } from '../read/deploy/model.js';
 
@@ -13,6 +14,23 @@ interface Inherited {
   httpVersion?: NginxDirective;
   /** The `proxy_set_header` directives in effect (those of the innermost level that has any). */
   headers: NginxDirective[];
+  /** The block being visited has `proxy_set_header` directives of its own. */
+  headersHere?: boolean;
+}
+
+/** Directives added on their own line before `d`, at its indentation (nothing when `d` does not start its line). */
+function insertBefore(d: NginxDirective, directives: string[]): TextEdit[] {
+  if (d.indent === undefined || directives.length === 0) return [];
+  const at = { line: d.location.range.line, column: d.location.range.column };
+  return [{ range: { ...at, endLine: at.line, endColumn: at.column }, text: directives.map((x) => `${x}\n${d.indent}`).join('') }];
+}
+
+/** `keepalive 32;` after the last directive of an upstream block, at its indentation. */
+function keepaliveFix(upstream: NginxDirective): Fix | undefined {
+  const last = upstream.block?.[upstream.block.length - 1];
+  if (!last?.end || last.indent === undefined) return undefined;
+  const at = { line: last.end.line, column: last.end.column, endLine: last.end.line, endColumn: last.end.column };
+  return { description: 'Add `keepalive 32;` to the upstream', applicability: 'safe', edits: [{ range: at, text: `\n${last.indent}keepalive 32;` }] };
 }
 
 const CONTEXTS = new Set(['http', 'server', 'location', 'if', 'limit_except']);
@@ -42,7 +60,7 @@ export const rule: Rule<Record<string, never>> = {
 
 Directives inherit from \`http\` to \`server\` to \`location\` to \`if\`; note that \`proxy_set_header\` at a level *replaces* every inherited \`proxy_set_header\` (nginx's rule), so a \`location\` that adds \`X-Request-Id\` loses the \`Connection ""\` set in \`server\`.`,
     why: `nginx talks HTTP/1.0 to upstreams by default and closes the connection after every request; every request then pays a TCP handshake to the app, and the app server handles a connection storm. “High Performance FastAPI” (PyCon JP 2021): "I had not set KeepAlive on nginx ... resolved by connecting with HTTP 1.1" — together with the app-side keep-alive fix, the service went from being OOM-killed under load to 250 rps per instance with p95 30 ms.`,
-    fix: `Proxy through an \`upstream\` with a connection pool, over HTTP/1.1, without forwarding \`Connection: close\`:
+    fix: `Proxy through an \`upstream\` with a connection pool, over HTTP/1.1, without forwarding \`Connection: close\`. \`pylint-perf check --fix\` adds \`keepalive 32;\` to an upstream without one, and \`proxy_http_version 1.1;\` and \`proxy_set_header Connection "";\` on their own lines before a \`proxy_pass\` that lacks them (\`--diff\` shows it first) — the header only where the block has \`proxy_set_header\` lines of its own or inherits none, because a first one in a block drops every inherited \`proxy_set_header\`. A bare address (\`proxy_pass http://127.0.0.1:8000\`) needs an \`upstream\`, which is left to you:
 
 \`\`\`nginx
 upstream app {
@@ -85,11 +103,11 @@ server {
 
   checkProject(context: RuleContext<Record<string, never>>): void {
     const reported = new Set<string>();
-    const report = (d: NginxDirective, message: string): void => {
+    const report = (d: NginxDirective, message: string, fix?: Fix): void => {
       const key = `${d.location.path}:${d.location.range.line}:${d.location.range.column}`;
       if (reported.has(key)) return;
       reported.add(key);
-      context.report({ path: d.location.path, range: d.location.range, message });
+      context.report({ path: d.location.path, range: d.location.range, message, ...(fix ? { fix } : {}) });
     };
     for (const config of context.project.deployment.nginx) {
       const upstreams = new Map<string, NginxDirective>();
@@ -100,6 +118,7 @@ server {
         const here: Inherited = {
           httpVersion: [...directives].reverse().find((d) => d.name === 'proxy_http_version') ?? inherited.httpVersion,
           headers: own.length > 0 ? own : inherited.headers,
+          headersHere: own.length > 0,
         };
         for (const d of directives) {
           if (d.name === 'proxy_pass' && d.args[0]) checkProxyPass(d, here, upstreams, used, report);
@@ -110,7 +129,7 @@ server {
       for (const name of used) {
         const upstream = upstreams.get(name)!;
         if (!upstream.block!.some((d) => d.name === 'keepalive')) {
-          report(upstream, `upstream \`${name}\` has no \`keepalive\`: nginx keeps no idle connections to it and opens a new one for every request. Add \`keepalive 32;\` (with \`proxy_http_version 1.1\` and \`proxy_set_header Connection ""\` where it is used), and keep the app server's keep-alive above nginx's \`keepalive_timeout\` (60 s).`);
+          report(upstream, `upstream \`${name}\` has no \`keepalive\`: nginx keeps no idle connections to it and opens a new one for every request. Add \`keepalive 32;\` (with \`proxy_http_version 1.1\` and \`proxy_set_header Connection ""\` where it is used), and keep the app server's keep-alive above nginx's \`keepalive_timeout\` (60 s).`, keepaliveFix(upstream));
         }
       }
     }
@@ -136,7 +155,7 @@ function checkProxyPass(
   inherited: Inherited,
   upstreams: Map<string, NginxDirective>,
   used: Set<string>,
-  report: (d: NginxDirective, message: string) => void,
+  report: (d: NginxDirective, message: string, fix?: Fix) => void,
 ): void {
   const url = d.args[0];
   if (url.includes('$')) return;
@@ -147,7 +166,8 @@ function checkProxyPass(
   const version = inherited.httpVersion?.args[0];
   if (proxiesWebSockets(inherited.headers)) {
     if (version === '1.1') return;
-    report(d, `\`proxy_pass ${url}\` forwards WebSocket upgrades but ${version ? `uses \`proxy_http_version ${version}\`` : 'has no `proxy_http_version 1.1`'}: nginx then speaks HTTP/1.0 to the app, which cannot upgrade a connection, and closes the connection after every plain request. Add \`proxy_http_version 1.1;\` (keep the \`Upgrade\` and \`Connection\` headers this location forwards).`);
+    const edits = version ? [] : insertBefore(d, ['proxy_http_version 1.1;']);
+    report(d, `\`proxy_pass ${url}\` forwards WebSocket upgrades but ${version ? `uses \`proxy_http_version ${version}\`` : 'has no `proxy_http_version 1.1`'}: nginx then speaks HTTP/1.0 to the app, which cannot upgrade a connection, and closes the connection after every plain request. Add \`proxy_http_version 1.1;\` (keep the \`Upgrade\` and \`Connection\` headers this location forwards).`, edits.length > 0 ? { description: 'Add `proxy_http_version 1.1;`', applicability: 'safe', edits } : undefined);
     return;
   }
   const problems: string[] = [];
@@ -162,5 +182,20 @@ function checkProxyPass(
     else if (value !== '' && !value.includes('$')) problems.push(`sets \`Connection: ${value}\` instead of \`""\``);
   }
   if (problems.length === 0) return;
-  report(d, `\`proxy_pass ${url}\` ${problems.join('; it ')}: the connection to the app is not reused.`);
+  report(d, `\`proxy_pass ${url}\` ${problems.join('; it ')}: the connection to the app is not reused.`, proxyFix(d, version, inherited));
+}
+
+/**
+ * `proxy_http_version 1.1;` when none is in effect, and `proxy_set_header Connection "";` when the
+ * headers are this block's own or there are none: a first `proxy_set_header` in a block that
+ * inherits others would silently drop them (nginx inherits the directive only where a level has
+ * none of its own), so then the header is left to the user.
+ */
+function proxyFix(d: NginxDirective, version: string | undefined, inherited: Inherited): Fix | undefined {
+  const added: string[] = [];
+  if (version === undefined) added.push('proxy_http_version 1.1;');
+  const connection = [...inherited.headers].reverse().find((h) => h.args[0]?.toLowerCase() === 'connection');
+  if (connection === undefined && (inherited.headersHere || inherited.headers.length === 0)) added.push('proxy_set_header Connection "";');
+  const edits = insertBefore(d, added);
+  return edits.length > 0 ? { description: `Add ${added.map((a) => `\`${a}\``).join(' and ')}`, applicability: 'safe', edits } : undefined;
 }

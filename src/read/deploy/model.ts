@@ -132,6 +132,10 @@ export interface NginxDirective {
   args: string[];
   location: SourceLocation;
   block?: NginxDirective[];
+  /** The whitespace before it, when it starts its line (for fixes that add a directive beside it). */
+  indent?: string;
+  /** Where its `;` ends, or where the `}` of its block ends (line and column of the character after it). */
+  end?: { line: number; column: number };
 }
 
 /** A compose service or Kubernetes container: the environment a deployment gives an image. */

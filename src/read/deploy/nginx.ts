@@ -83,6 +83,17 @@ export function parseNginx(file: string, text: string): NginxParse {
   const tokens = tokenize(text);
   const root: NginxDirective[] = [];
   const stack: NginxDirective[][] = [root];
+  /** The directive that opened each block of the stack (none for the file itself). */
+  const owners: NginxDirective[] = [];
+  const after = (offset: number): { line: number; column: number } => {
+    const p = lines.position(offset);
+    return { line: p.line, column: p.column };
+  };
+  const indentOf = (offset: number): string | undefined => {
+    const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+    const before = text.slice(lineStart, offset);
+    return /^[ \t]*$/.test(before) ? before : undefined;
+  };
   let problem: NginxParse['problem'];
   let words: Token[] = [];
   for (const t of tokens) {
@@ -98,6 +109,8 @@ export function parseNginx(file: string, text: string): NginxParse {
         continue;
       }
       stack.pop();
+      const owner = owners.pop();
+      if (owner) owner.end = after(t.end);
       continue;
     }
     if (words.length === 0) {
@@ -109,10 +122,15 @@ export function parseNginx(file: string, text: string): NginxParse {
       args: words.slice(1).map((w) => w.text),
       location: { path: file, range: lines.range(words[0].start, words[words.length - 1].end) },
     };
+    const indent = indentOf(words[0].start);
+    if (indent !== undefined) directive.indent = indent;
     stack[stack.length - 1].push(directive);
     if (t.kind === '{') {
       directive.block = [];
       stack.push(directive.block);
+      owners.push(directive);
+    } else {
+      directive.end = after(t.end);
     }
     words = [];
   }
