@@ -1,5 +1,6 @@
 import type { RelatedLocation } from '../core/diagnostics.js';
 import type { Rule, RuleContext } from './rule.js';
+import { addOptionsFix } from '../model/command-fixes.js';
 import { valueText } from '../read/deploy/model.js';
 import {
   dependenciesAreAsgiOnly,
@@ -38,7 +39,7 @@ Also the mirror error: a Uvicorn worker class serving a resolved **WSGI** app (\
 
 When the target cannot be resolved, the finding is a **warning**, and only when the project's dependencies (\`requirements*.txt\`, \`pyproject.toml\`, \`Pipfile\`, \`setup.cfg\`) name an ASGI framework and no WSGI one.`,
     why: `gunicorn is a WSGI server: it can run FastAPI only as the process manager of Uvicorn's worker class. With the default \`sync\` worker gunicorn calls the ASGI app with the WSGI signature, and every request fails with \`TypeError: __call__() missing 1 required positional argument: 'send'\` (the FLINTERS load test). The service starts, passes a TCP health check, and answers nothing.`,
-    fix: `Give gunicorn the Uvicorn worker: \`gunicorn -w 4 -k uvicorn.workers.UvicornWorker app.main:app\` (or \`uvicorn_worker.UvicornWorker\` from the \`uvicorn-worker\` package, which replaces the deprecated \`uvicorn.workers\`), or set \`worker_class\` in \`gunicorn.conf.py\`. Or run \`uvicorn app.main:app --workers 4\` directly. For a WSGI app under a Uvicorn worker, drop \`-k\` (or use \`gthread\`).`,
+    fix: `Give gunicorn the Uvicorn worker: \`gunicorn -w 4 -k uvicorn.workers.UvicornWorker app.main:app\` (or \`uvicorn_worker.UvicornWorker\` from the \`uvicorn-worker\` package, which replaces the deprecated \`uvicorn.workers\`), or set \`worker_class\` in \`gunicorn.conf.py\`. Or run \`uvicorn app.main:app --workers 4\` directly. For a WSGI app under a Uvicorn worker, drop \`-k\` (or use \`gthread\`). \`pylint-perf check --fix\` adds \`-k uvicorn.workers.UvicornWorker\` right after \`gunicorn\` in the command (a Dockerfile's shell or exec form, compose, a Procfile, a script; \`--diff\` shows it first) when the worker class comes from the default or a config file; when only the project's dependencies say the app is ASGI, the fix is unsafe (\`--unsafe-fixes\`).`,
     bad: `FROM python:3.12-slim
 WORKDIR /app
 COPY . .
@@ -70,12 +71,17 @@ CMD ["gunicorn", "-w", "4", "-k", "uvicorn.workers.UvicornWorker", "app.main:app
       if (target?.definition) related.push({ ...target.definition, message: `the app: \`${target.attribute} = ${target.built ?? '...'}\`` });
       if (settings.workerClass.location && settings.workerClass.origin === 'config') related.push({ ...settings.workerClass.location, message: 'worker class set here' });
       const serves = worker === 'uvicorn' || worker === 'asgi' ? 'asgi' : 'wsgi';
+      // `-k` goes right after `gunicorn`: a later `-k` on the command line would win over it, so only
+      // a worker class from the default or a config file (which the command line overrides) is fixed.
+      const fixable = settings.workerClass.origin === 'default' || settings.workerClass.origin === 'config';
+      const fix = fixable ? addOptionsFix(invocation, invocation.location.path, ['-k', 'uvicorn.workers.UvicornWorker'], 'Add `-k uvicorn.workers.UvicornWorker`') : undefined;
       if (target?.kind === 'asgi' && serves === 'wsgi') {
         context.report({
           path: invocation.location.path,
           range: invocation.location.range,
           message: `gunicorn serves \`${target.text}\`, an ASGI app (\`${target.built}\`), with ${workerOrigin(settings)}: every request will fail. Add \`-k uvicorn.workers.UvicornWorker\` (or set \`worker_class\` in gunicorn.conf.py), or run it with \`uvicorn\`.`,
           related,
+          ...(fix ? { fix } : {}),
         });
       } else if (target?.kind === 'wsgi' && worker === 'uvicorn') {
         context.report({
@@ -93,6 +99,8 @@ CMD ["gunicorn", "-w", "4", "-k", "uvicorn.workers.UvicornWorker", "app.main:app
           severity: 'warning',
           message: `gunicorn runs ${target ? `\`${target.text}\`` : 'an app'} with ${workerOrigin(settings)}, and the project depends on ${deps.asgi} (an ASGI framework) and on no WSGI framework; if the app is ASGI every request will fail. Add \`-k uvicorn.workers.UvicornWorker\`.`,
           related: [{ path: deps.path, range: deps.range, message: `${deps.asgi} is a dependency` }],
+          // The app is not seen: whether it is ASGI is the user's call (--unsafe-fixes).
+          ...(fix ? { fix: { ...fix, applicability: 'unsafe' as const } } : {}),
         });
       }
     }

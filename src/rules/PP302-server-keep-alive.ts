@@ -1,4 +1,5 @@
-import type { RelatedLocation } from '../core/diagnostics.js';
+import type { Fix, RelatedLocation } from '../core/diagnostics.js';
+import { addOptionsFix } from '../model/command-fixes.js';
 import type { Rule, RuleContext } from './rule.js';
 import { known, valueText, type DeployValue, type ServerInvocation } from '../read/deploy/model.js';
 import { optionValue } from '../read/deploy/options.js';
@@ -71,7 +72,7 @@ Only *production* invocations are checked: those a deployment file that ships th
 
 The 502s need something in front that keeps connections to the server open. The finding is a **warning** when the project shows one — nginx configuration that reuses connections (an \`upstream\` with \`keepalive\`, HTTP/1.1), a compose service running nginx/Traefik/Caddy/HAProxy/Envoy (or Traefik labels), a Kubernetes Ingress (Helm charts included) or a Service of type LoadBalancer annotated into HTTP mode, an ALB/ELB in CloudFormation, Terraform or the Python CDK, Cloud Run, App Runner, Heroku (a Procfile \`web\` process) or Render — and the message names it. Without one the race cannot happen, so nothing is reported — a service called directly by its clients or by sibling services, a local helper server. When the load balancer is configured outside the repository (an ALB in another infrastructure repository), set \`keep-alive-requires-proxy = false\`: every production invocation is then checked.`,
     why: `Uvicorn closes an idle connection after 5 s and gunicorn after 2 s; load balancers keep theirs open longer (AWS ALB: 60 s). The balancer then sends a request on a connection the server has just closed, and the client gets a 502 — rarely, under load, and never in a local test. “High Performance FastAPI” (PyCon JP 2021) traced memory growth and errors of a FastAPI service behind nginx to keep-alive: the fix was HTTP/1.1 keep-alive from nginx and \`--timeout-keep-alive\` on uvicorn; the FLINTERS load test's compose file sets \`--timeout-keep-alive 60\` (uvicorn) and \`--keep-alive=60\` (gunicorn).`,
-    fix: `Set the server's keep-alive above the idle timeout of what is in front of it: \`uvicorn app.main:app --timeout-keep-alive 65\`, \`uvicorn.run(app, timeout_keep_alive=65)\`, \`gunicorn --keep-alive 65 ...\` or \`keepalive = 65\` in \`gunicorn.conf.py\`. \`fastapi run\` has no keep-alive option in older FastAPI CLI versions: run \`uvicorn\` directly there.`,
+    fix: `Set the server's keep-alive above the idle timeout of what is in front of it: \`uvicorn app.main:app --timeout-keep-alive 65\`, \`uvicorn.run(app, timeout_keep_alive=65)\`, \`gunicorn --keep-alive 65 ...\` or \`keepalive = 65\` in \`gunicorn.conf.py\`. \`fastapi run\` has no keep-alive option in older FastAPI CLI versions: run \`uvicorn\` directly there. \`pylint-perf check --fix\` adds \`--timeout-keep-alive 65\` (uvicorn) or \`--keep-alive 65\` (gunicorn) right after the program word of a command that has none — shell words, an exec-form list or a YAML list, as the command is written; \`uvicorn.run(...)\` in Python, \`fastapi run\`, a value that is too low and a misspelt config setting are left to you.`,
     bad: `services:
   api:
     build: .
@@ -122,9 +123,9 @@ The 502s need something in front that keeps connections to the server open. The 
   },
 };
 
-function report(context: RuleContext<Options>, launch: ServerLaunch, frame: Framing, message: string, at = launch.location, extra: RelatedLocation[] = []): void {
+function report(context: RuleContext<Options>, launch: ServerLaunch, frame: Framing, message: string, at = launch.location, extra: RelatedLocation[] = [], fix?: Fix): void {
   const related = [...extra, ...frame.related];
-  context.report({ path: at.path, range: at.range, message, ...(related.length > 0 ? { related } : {}) });
+  context.report({ path: at.path, range: at.range, message, ...(related.length > 0 ? { related } : {}), ...(fix ? { fix } : {}) });
 }
 
 function checkCommand(context: RuleContext<Options>, launch: ServerLaunch, invocation: ServerInvocation, min: number): void {
@@ -136,7 +137,9 @@ function checkCommand(context: RuleContext<Options>, launch: ServerLaunch, invoc
     const name = invocation.program === 'fastapi' ? '`fastapi run`' : 'uvicorn';
     if (value === undefined) {
       const frame = framing(context, launch, 'Uvicorn closes idle connections after 5 s');
-      report(context, launch, frame, `${name} runs without \`--timeout-keep-alive\`${frame.behind}: ${frame.harm}. Add \`--timeout-keep-alive ${add}\`.`);
+      // `fastapi run` has no keep-alive option in older FastAPI CLI versions: no fix there.
+      const fix = invocation.program === 'uvicorn' ? addOptionsFix(invocation, launch.location.path, ['--timeout-keep-alive', String(add)], `Add \`--timeout-keep-alive ${add}\``) : undefined;
+      report(context, launch, frame, `${name} runs without \`--timeout-keep-alive\`${frame.behind}: ${frame.harm}. Add \`--timeout-keep-alive ${add}\`.`, launch.location, [], fix);
     } else {
       const low = tooLow(value, min);
       if (low === undefined) return;
@@ -164,6 +167,8 @@ function checkCommand(context: RuleContext<Options>, launch: ServerLaunch, invoc
         : `gunicorn (worker class \`${worker === 'threaded' && valueText(settings.workerClass.value) === 'sync' ? 'gthread' : valueText(settings.workerClass.value)}\`) runs without \`--keep-alive\`${frame.behind}: ${frame.harm}. Add \`--keep-alive ${add}\` or \`keepalive = ${add}\` in gunicorn.conf.py.`,
       launch.location,
       misspelt ? [{ ...misspelt.location, message: `\`${misspelt.name}\` is ignored by gunicorn` }] : [],
+      // A misspelt setting is fixed in the config file, by the user: the command line is left alone then.
+      misspelt ? undefined : addOptionsFix(invocation, launch.location.path, ['--keep-alive', String(add)], `Add \`--keep-alive ${add}\``),
     );
     return;
   }

@@ -55,6 +55,13 @@ export interface ServerInvocation {
   image?: string;
   /** Started in the background (`uvicorn ... &`) by a script that goes on to start something else. */
   background?: boolean;
+  /**
+   * Where options can be added to the command, right after the program word, and how they are
+   * written there: `shell` (` --opt value`), `json` (an exec-form list: `, "--opt", "value"`), or
+   * `yaml-list` (a YAML block list: a `- --opt` line per word, at `indent`). Absent when the text
+   * around the program word is none of these.
+   */
+  optionsAt?: { line: number; column: number; style: 'shell' | 'json' | 'yaml-list'; indent?: string };
 }
 
 /**

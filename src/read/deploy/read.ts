@@ -88,7 +88,33 @@ export function readDeployment(files: readonly DeploymentSource[], root = common
   linkInstallers(found, root);
   model.nginx = expandNginx(found.nginxFiles, notices, found.nginxSnippets);
   model.fronts.push(...nginxFronts(model.nginx));
+  locateOptionInsertions(model.invocations, new Map(files.map((f) => [f.path, f.text])));
   return { model, notices };
+}
+
+/**
+ * Where each invocation's options can be added (`optionsAt`), read from the text around its
+ * program word: inside a JSON list (`"gunicorn",`), as a YAML block list item (`- gunicorn`), or
+ * shell words (`gunicorn app:app`, also inside `sh -c "..."`).
+ */
+function locateOptionInsertions(invocations: readonly ServerInvocation[], texts: ReadonlyMap<string, string>): void {
+  const lines = new Map<string, string[]>();
+  for (const inv of invocations) {
+    const text = texts.get(inv.location.path);
+    if (text === undefined || inv.location.range.line !== inv.location.range.endLine) continue;
+    if (!lines.has(inv.location.path)) lines.set(inv.location.path, text.split(/\r?\n/));
+    const line = lines.get(inv.location.path)![inv.location.range.line - 1] ?? '';
+    const { column, endColumn } = inv.location.range;
+    const before = line.slice(0, column - 1);
+    const after = line.slice(endColumn - 1);
+    if (before.endsWith('"') && /^"\s*[,\]]/.test(after)) {
+      inv.optionsAt = { line: inv.location.range.line, column: endColumn + 1, style: 'json' };
+    } else if (/^\s*-\s+$/.test(before) && /^\s*(#.*)?$/.test(after)) {
+      inv.optionsAt = { line: inv.location.range.line, column: line.length + 1, style: 'yaml-list', indent: before.replace(/\S.*$/, '') };
+    } else if (!/^["']/.test(after) && !before.endsWith("'")) {
+      inv.optionsAt = { line: inv.location.range.line, column: endColumn, style: 'shell' };
+    }
+  }
 }
 
 /** One file, by its kind, into what has been found. */
