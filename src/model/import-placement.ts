@@ -36,3 +36,23 @@ export function importAsyncio(module: ModuleFacts): TextEdit | undefined {
   // The last line of a file without a final newline: the edit lands at the end of the text.
   return at(last + 1, last >= module.lineCount ? '\nimport asyncio\n' : 'import asyncio\n');
 }
+
+/**
+ * `from MODULE import NAME` for a third-party module, unless the module has it already: after the
+ * last unconditional top-level import (third-party imports come after the standard library's), or
+ * where `importAsyncio` would put an import into a module that has none.
+ */
+export function importFrom(module: ModuleFacts, from: string, name: string): TextEdit | undefined | 'present' {
+  if (module.imports.some((i) => i.scope === 0 && i.module === from && i.name === name && i.boundAs === name)) return 'present';
+  const statement = `from ${from} import ${name}`;
+  const top = module.imports
+    .filter((i) => i.scope === 0 && !i.conditional && !i.typeCheckingOnly && i.range.column === 1)
+    .sort((a, b) => a.range.endLine - b.range.endLine);
+  const at = (line: number, text: string): TextEdit => ({ range: { line, column: 1, endLine: line, endColumn: 1 }, text });
+  if (top.length === 0) {
+    const placed = importAsyncio(module);
+    return placed ? { ...placed, text: placed.text.replace('import asyncio', statement) } : undefined;
+  }
+  const last = top[top.length - 1].range.endLine;
+  return at(last + 1, last >= module.lineCount ? `\n${statement}\n` : `${statement}\n`);
+}
