@@ -1,4 +1,3 @@
-"""--fix --unsafe-fixes swaps functools' caches for async-lru's (test/fixed/PP103-fixes/)."""
 import functools
 from functools import cache, lru_cache
 
@@ -21,7 +20,17 @@ async def get_user(user_id: int) -> dict:
     return {"id": user_id}
 
 
-# cachetools' decorators take a cache object: no fix.
 @cachetools.cached(cache=cachetools.TTLCache(maxsize=10, ttl=60))  # expect: PP103
 async def get_rates() -> dict:
     return {}
+
+
+# Not flagged: sync functions, async caches.
+@lru_cache
+def parse(text: str) -> list:
+    return text.split()
+
+
+@alru_cache(maxsize=32)
+async def fetch(key: str) -> str:
+    return key
