@@ -1,7 +1,7 @@
 /** Where a new import goes in a module, for fixes that need one. */
 
 import type { TextEdit } from '../core/diagnostics.js';
-import type { ModuleFacts } from '../read/python/facts.js';
+import type { ImportFact, ModuleFacts } from '../read/python/facts.js';
 import { isStdlibModule } from '../read/python/stdlib.js';
 
 /**
@@ -55,4 +55,29 @@ export function importFrom(module: ModuleFacts, from: string, name: string): Tex
   }
   const last = top[top.length - 1].range.endLine;
   return at(last + 1, last >= module.lineCount ? `\n${statement}\n` : `${statement}\n`);
+}
+
+/**
+ * Moving a module-level import into the functions that use it: the statement's line(s) removed,
+ * and the statement written as the first line of each function's body (after its docstring, at the
+ * body's indentation). Undefined when that cannot be done cleanly: the statement binds several
+ * names or shares its line, a function is not found once by its name at the top of the module (or
+ * in a top-level class), or its body starts on the `def` line.
+ */
+export function moveImportInto(module: ModuleFacts, statement: ImportFact, functions: readonly string[], text: string): TextEdit[] | undefined {
+  if (statement.scope !== 0 || statement.range.column !== 1 || functions.length === 0) return undefined;
+  const sameStatement = module.imports.filter((i) => i.range.line === statement.range.line);
+  if (sameStatement.length !== 1) return undefined;
+  const edits: TextEdit[] = [{ range: { line: statement.range.line, column: 1, endLine: statement.range.endLine + 1, endColumn: 1 }, text: '' }];
+  for (const name of functions) {
+    const found = module.scopes.filter((s) => {
+      if (s.kind !== 'function' || s.name !== name) return false;
+      const parent = module.scopes[s.parent];
+      return parent?.kind === 'module' || (parent?.kind === 'class' && module.scopes[parent.parent]?.kind === 'module');
+    });
+    if (found.length !== 1 || !found[0].bodyStart) return undefined;
+    const { line, column } = found[0].bodyStart;
+    edits.push({ range: { line, column: 1, endLine: line, endColumn: 1 }, text: `${' '.repeat(column - 1)}${text}\n` });
+  }
+  return edits;
 }

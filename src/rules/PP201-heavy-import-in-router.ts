@@ -1,6 +1,7 @@
 import type { RelatedLocation, SourceRange } from '../core/diagnostics.js';
 import { applicationModel, lazyModules, type AppEntry } from '../model/application.js';
 import type { Project } from '../model/project.js';
+import { moveImportInto } from '../model/import-placement.js';
 import { chainTo, importTimeUseSite, startupCalls, startupPaths, type StartupPath } from '../model/startup.js';
 import type { ImportFact, ModuleFacts, NameUse } from '../read/python/facts.js';
 import type { ImportTimes } from '../read/importtime.js';
@@ -251,11 +252,14 @@ function reportLibrary(context: RuleContext<Options>, path: StartupPath, imports
   const more = others.length === 0
     ? ''
     : ` Start-up imports ${label} at module level ${others.length} more time${others.length > 1 ? 's' : ''} (related locations): deferring this import shortens start-up only when those are deferred too.`;
+  // Unsafe: the first call pays the import instead, and import-time side effects move with it.
+  const moved = use && !use.importTime && !use.annotation && functions.length > 0 && functions.length < 5 ? moveImportInto(module, statement, functions, statementText(statement)) : undefined;
   context.report({
     path: module.path,
     range: statement.range,
     message: `\`${statementText(statement)}\` (${cost}) ${where}: every worker pays it before serving a request${workersNote(project, path.entry)}. ${advice.charAt(0).toUpperCase()}${advice.slice(1)}.${more}`,
     related: related.length > 0 ? related : undefined,
+    ...(moved ? { fix: { description: `Import it inside ${functions.map((f) => `\`${f}\``).join(', ')}`, applicability: 'unsafe' as const, edits: moved } } : {}),
   });
 }
 
@@ -314,7 +318,7 @@ A module is heavy when it is in the built-in catalogue (\`torch\`, \`tensorflow\
 
 App entries are the modules a gunicorn/uvicorn/\`fastapi run\` invocation serves; without a deployment file, the modules that create an app object (\`FastAPI()\`, \`Flask()\`, ...). When the invocation runs N workers without \`--preload\`, the message says the import is paid N times.`,
     why: `The FastAPI start-up memory report: a FastAPI service whose route module imported \`google.generativeai\` at the top pinned memory at 100% during start-up, and deployments went from about 10 to 30 minutes. Moving the import to the lifespan hook, the health check or warm-up imports barely helped; the only change that worked was importing the library inside the function that uses it. Measured on CPython 3.11 (Debian 12 packages, a 2-core Linux machine; the fastest of three fresh processes, table in \`docs/import-costs.md\` of the pylint-perf repository): \`import torch\` takes ≈884 ms and +219 MB, \`pandas\` ≈295 ms and +54 MB — per worker process, before the first request.`,
-    fix: `Import the library inside the functions that use it — at every import the finding lists, or the others still load it at start-up (Python caches modules, so the cost is paid once, on first use, and only by workers that need it). With Python 3.15, \`lazy import torch\` (PEP 810) does the same at module level. When a name is only used in annotations, import it under \`if TYPE_CHECKING:\`. Measure with \`python -X importtime -c "import app.main" 2> importtime.log\` and pass \`--importtime importtime.log\` to rank by real cost.`,
+    fix: `Import the library inside the functions that use it — at every import the finding lists, or the others still load it at start-up (Python caches modules, so the cost is paid once, on first use, and only by workers that need it). With Python 3.15, \`lazy import torch\` (PEP 810) does the same at module level. When a name is only used in annotations, import it under \`if TYPE_CHECKING:\`. Measure with \`python -X importtime -c "import app.main" 2> importtime.log\` and pass \`--importtime importtime.log\` to rank by real cost. With \`--fix --unsafe-fixes\` (unsafe: the first call then pays the import, and whatever the import does at import time moves with it), the reported statement moves into the functions that use it — the first line of each body, after its docstring — when it binds one name on a line of its own and nothing uses it at import time or in annotations; the other start-up imports of the library (related locations) stay for you to move.`,
     bad: `# app/routers/reports.py
 import pandas as pd
 from fastapi import APIRouter

@@ -79,6 +79,7 @@ function scopeFact(resolver: Resolver, s: ScopeBuild, index: number): ScopeFact 
     parameters,
   };
   if (s.nameRange) fact.nameRange = s.nameRange;
+  if (s.bodyStart) fact.bodyStart = s.bodyStart;
   if (s.globals.size > 0) fact.globals = [...s.globals];
   if (s.generator) fact.generator = true;
   const returns = s.kind === 'function' && !s.generator && !s.isAsync ? returnType(resolver, s) : null;

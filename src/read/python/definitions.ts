@@ -68,7 +68,18 @@ export function functionDefinition(x: ExtractionState, node: Node, ctx: WalkCont
   }
   bind(x, ctx.scope, name, { at: node.endIndex, kind: 'def', name: projectName(x, s.qualname) });
   const body = node.childForFieldName('body');
-  if (body) x.visit(body, bodyContext(ctx, scope));
+  if (body) {
+    const first = firstStatement(body);
+    if (first && first.startPosition.row > node.startPosition.row) s.bodyStart = { line: first.startPosition.row + 1, column: first.startPosition.column + 1 };
+    x.visit(body, bodyContext(ctx, scope));
+  }
+}
+
+/** The first statement of a body that is not its docstring (nor a comment). */
+function firstStatement(body: Node): Node | undefined {
+  const statements = body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+  const docstring = statements[0]?.type === 'expression_statement' && statements[0].namedChild(0)?.type === 'string';
+  return statements[docstring ? 1 : 0];
 }
 
 interface ParameterParts {

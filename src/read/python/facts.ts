@@ -59,6 +59,11 @@ export interface ScopeFact {
    * as their nearest common project base class.
    */
   returnsOneOf?: QualifiedName[];
+  /**
+   * Functions: where the first statement of the body after a docstring starts, when it is on a
+   * line of its own (fixes that add a statement at the top of the body, such as a moved import).
+   */
+  bodyStart?: { line: number; column: number };
   /** A generator function (`yield` in its body): calling it runs nothing until it is iterated. */
   generator?: boolean;
   /** Names declared `global` in this scope. */
