@@ -86,8 +86,8 @@ describe('--statistics', () => {
       [
         '  4  PP101  blocking-call-in-async            (1 fixable with --fix)',
         '  2  PP303  nginx-upstream-keep-alive         (2 fixable with --fix)',
-        '  1  PP201  heavy-import-in-router',
-        '  1  PP301  gunicorn-without-uvicorn-worker',
+        '  1  PP201  heavy-import-in-router            (1 fixable with --fix --unsafe-fixes)',
+        '  1  PP301  gunicorn-without-uvicorn-worker   (1 fixable with --fix)',
         'Found 8 problems in 10 files checked.',
         '',
       ].join('\n'),

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = path.join(import.meta.dirname, '..');
-const ROOT_FILES_ALLOWED = /^(package(-lock)?\.json|pylint-perf\.json|rules\.schema\.json|tsconfig(\.\w+)?\.json|vitest\.config\.ts|README\.md|\.[\w.-]+)$/;
+const ROOT_FILES_ALLOWED = /^(package(-lock)?\.json|pylint-perf\.json|rules\.schema\.json|tsconfig(\.\w+)?\.json|vitest\.config\.ts|README\.md|action\.yml|\.[\w.-]+)$/;
 
 describe('repository hygiene', () => {
   it('commits no reports or other run output at the top level', () => {

@@ -33,8 +33,15 @@ export function formatStatistics(report: Report, format: 'text' | 'json'): strin
   const width = String(Math.max(...rows.map((r) => r.count))).length;
   const name = Math.max(...rows.map((r) => r.rule.length));
   const lines = rows.map((r) => {
-    const fixable = r.fixable.safe + r.fixable.unsafe;
-    const note = fixable === 0 ? '' : r.fixable.unsafe === 0 ? `   (${fixable} fixable with --fix)` : `   (${fixable} fixable, ${r.fixable.unsafe} with --unsafe-fixes)`;
+    const { safe, unsafe } = r.fixable;
+    const note =
+      safe + unsafe === 0
+        ? ''
+        : unsafe === 0
+          ? `   (${safe} fixable with --fix)`
+          : safe === 0
+            ? `   (${unsafe} fixable with --fix --unsafe-fixes)`
+            : `   (${safe} fixable with --fix, ${unsafe} more with --unsafe-fixes)`;
     return `${String(r.count).padStart(width + 2)}  ${r.code}  ${r.rule.padEnd(name)}${note}`.trimEnd();
   });
   const total = rows.reduce((n, r) => n + r.count, 0);
