@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +79,23 @@ describe('bulk suppressions', () => {
     expect((await cli(['check', 'app/b.py', '--prune-suppressions'], dir)).code).toBe(0);
     expect(Object.keys(recorded(dir).suppressions)).toEqual(['app/a.py']);
     expect((await cli(['check', '.'], dir)).code).toBe(0);
+  });
+
+  it('--changed-since applies the file to the changed files: an old finding in a changed file stays suppressed, a new one is reported', async () => {
+    const dir = tempProject({
+      'pyproject.toml': '[project]\nname = "service"\n',
+      'app.py': 'import time\n\n\nasync def a():\n    time.sleep(1)\n',
+      'other.py': 'import time\n\n\nasync def b():\n    time.sleep(2)\n',
+    });
+    const git = (...args: string[]) => spawnSync('git', args, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.invalid', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.invalid' } });
+    expect((await cli(['check', '.', '--suppress-all'], dir)).code).toBe(0);
+    git('init', '-q');
+    git('add', '-A');
+    git('commit', '-qm', 'baseline');
+    edit(dir, 'app.py', (t) => `# moved down\n\n${t}    time.sleep(3)\n`);
+    const r = await cli(['check', '--changed-since', 'HEAD', '--format', 'json'], dir);
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.stdout) as { path: string; line: number }[]).map((f) => `${f.path}:${f.line}`)).toEqual(['app.py:8']);
   });
 
   it('--suppressions-location; a malformed file stops the run with exit 2, naming the file, the JSON path and what was expected', async () => {
