@@ -53,7 +53,7 @@ export interface TypeEvidence {
   by: ProjectFunction;
   /** The inferred type, an instance: `sqlalchemy.orm.Session()`. */
   type: QualifiedName;
-  how: 'returns' | 'property' | 'parameter';
+  how: 'returns' | 'yields' | 'property' | 'parameter';
   /** For `parameter`: its name. */
   parameter?: string;
 }
@@ -273,7 +273,7 @@ export class Project {
     if (fn?.scope.kind !== 'function') return null;
     const type = fn.scope.returns ?? (fn.scope.returnsOneOf ? this.commonBase(fn.scope.returnsOneOf) : null);
     if (!type) return null;
-    this.inferred.set(`${detokenize(callee)}()`, { by: fn, type, how: 'returns' });
+    this.inferred.set(`${detokenize(callee)}()`, { by: fn, type, how: fn.scope.generator ? 'yields' : 'returns' });
     return tokenize(type);
   }
 

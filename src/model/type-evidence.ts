@@ -15,7 +15,9 @@ export function inferredTypes(project: Project, names: (string | null)[]): strin
           ? `\`${e.by.scope.qualname}\` is \`${type}\` (property at ${at})`
           : e.how === 'parameter'
             ? `\`${e.parameter}\` of \`${e.by.scope.qualname}()\` is \`${type}\` (what every call in the project passes; ${at})`
-            : `\`${e.by.scope.qualname}()\` returns \`${type}\` (${at})`;
+            : e.how === 'yields'
+              ? `\`with ${e.by.scope.qualname}() as ...\` gets \`${type}\` (the context manager yields it; ${at})`
+              : `\`${e.by.scope.qualname}()\` returns \`${type}\` (${at})`;
       if (!seen.has(text)) parts.push(text);
       seen.add(text);
     }

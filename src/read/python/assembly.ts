@@ -82,11 +82,31 @@ function scopeFact(resolver: Resolver, s: ScopeBuild, index: number): ScopeFact 
   if (s.bodyStart) fact.bodyStart = s.bodyStart;
   if (s.globals.size > 0) fact.globals = [...s.globals];
   if (s.generator) fact.generator = true;
-  const returns = s.kind === 'function' && !s.generator && !s.isAsync ? returnType(resolver, s) : null;
+  const returns = s.kind === 'function' && !s.generator && !s.isAsync ? returnType(resolver, s) : s.kind === 'function' && s.generator && managesContext(decorators) ? yieldedType(resolver, s) : null;
   if (returns && typeof returns === 'string') fact.returns = returns;
   else if (Array.isArray(returns)) fact.returnsOneOf = returns;
   if (s.kind === 'class') classMembers(resolver, s, index, fact);
   return fact;
+}
+
+/** `@contextmanager` / `@asynccontextmanager`: calling the function makes a context manager. */
+function managesContext(decorators: readonly { name: QualifiedName | null }[]): boolean {
+  return decorators.some((d) => d.name === 'contextlib.contextmanager' || d.name === 'contextlib.asynccontextmanager');
+}
+
+/**
+ * A context manager built on a generator hands what it yields to `with ... as x`, and the facts
+ * read `with cm() as x` as `x = cm()`: the one object type every `yield` agrees on stands for the
+ * call (`yield SessionLocal()` → `with get_session() as s: s.query(...)` is a `Session` call).
+ */
+function yieldedType(resolver: Resolver, s: ScopeBuild): QualifiedName | null {
+  let agreed: QualifiedName | null = null;
+  for (const e of s.rawYields ?? []) {
+    const t = resolver.resolve(e);
+    if (t === null || !t.endsWith('()') || (agreed !== null && t !== agreed)) return null;
+    agreed = t;
+  }
+  return agreed;
 }
 
 /** A class's resolved bases, its attributes' types and its method names. */

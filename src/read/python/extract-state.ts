@@ -70,6 +70,8 @@ export interface ScopeBuild extends Omit<ScopeFact, 'globals'> {
   rawReturnType?: Expr;
   /** Functions: the values of their `return` statements (a bare `return` and `return None` left out). */
   rawReturns?: Expr[];
+  /** Generator functions: the values they `yield`. */
+  rawYields?: Expr[];
   /** Classes: `self.x = value` assignments found in methods. */
   selfAssignments: Map<string, { expr?: Expr; annotation?: Expr }[]>;
 }

@@ -103,7 +103,12 @@ function returnStatement(x: ExtractionState, node: Node, ctx: WalkContext): void
 /** A generator's body runs when it is iterated, not when it is called. */
 function yieldExpression(x: ExtractionState, node: Node, ctx: WalkContext): void {
   const scope = x.scopes[ctx.scope];
-  if (scope.kind === 'function') scope.generator = true;
+  if (scope.kind === 'function') {
+    scope.generator = true;
+    // `yield value` (not `yield from`): what a context manager built on this generator hands to `with ... as`.
+    const value = node.namedChild(0);
+    if (value && node.child(1)?.type !== 'from') (scope.rawYields ??= []).push(expr(x, value, ctx.scope));
+  }
   x.visitChildren(node, ctx);
 }
 
