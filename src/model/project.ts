@@ -9,6 +9,7 @@
  */
 
 import path from 'node:path';
+import { REQUEST_OBJECT } from '../read/python/assembly.js';
 import type { DeploymentModel } from '../read/deploy/model.js';
 import type { DeploymentFileKind } from '../read/discover.js';
 import type { ArgumentFact, CallFact, ModuleFacts, QualifiedName, ScopeFact } from '../read/python/facts.js';
@@ -53,7 +54,7 @@ export interface TypeEvidence {
   by: ProjectFunction;
   /** The inferred type, an instance: `sqlalchemy.orm.Session()`. */
   type: QualifiedName;
-  how: 'returns' | 'yields' | 'property' | 'parameter';
+  how: 'returns' | 'yields' | 'property' | 'parameter' | 'state';
   /** For `parameter`: its name. */
   parameter?: string;
 }
@@ -238,6 +239,14 @@ export class Project {
   private rewritePrefixUncached(prefix: string[], joined: string): string[] | null {
     const alias = LIBRARY_ALIASES[joined];
     if (alias !== undefined) return tokenize(alias);
+    const state = /^(.*)\.state\.(\w+)$/.exec(joined);
+    if (state && REQUEST_OBJECT.test(state[1])) {
+      const set = this.requestState().get(state[2]);
+      if (set) {
+        this.inferred.set(joined, { by: set.by, type: set.type, how: 'state', parameter: `request.state.${state[2]}` });
+        return tokenize(set.type);
+      }
+    }
     const last = prefix[prefix.length - 1];
     if (last === '()' && prefix.length >= 2) return this.returnedBy(prefix.slice(0, -1));
     if (last === '[]' || prefix.length < 2) return null;
@@ -377,6 +386,33 @@ export class Project {
     if (!agreed) return null;
     this.inferred.set(`${fnName}.${PARAMETER_TOKEN}.${name}`, { by: fn, type: agreed, how: 'parameter', parameter: name });
     return tokenize(agreed);
+  }
+
+  private requestStateTypes: Map<string, { type: QualifiedName; by: ProjectFunction } | null> | undefined;
+
+  /**
+   * The `request.state` attributes the project sets (in middleware or dependencies) to one object
+   * type everywhere: `request.state.db` is a `Session` when every assignment makes one.
+   */
+  private requestState(): Map<string, { type: QualifiedName; by: ProjectFunction } | null> {
+    if (!this.requestStateTypes) {
+      const out = new Map<string, { type: QualifiedName; by: ProjectFunction } | null>();
+      for (const module of this.modules) {
+        for (const a of module.requestState ?? []) {
+          const type = this.canonical(a.type) ?? a.type;
+          const seen = out.get(a.attribute);
+          if (seen === null || (seen && seen.type !== type)) {
+            out.set(a.attribute, null);
+            continue;
+          }
+          if (seen) continue;
+          const scopeIndex = module.scopes.reduce((best, s, i) => (s.kind === 'function' && s.range.line <= a.range.line && a.range.line <= s.range.endLine ? i : best), 0);
+          out.set(a.attribute, { type, by: { module, scopeIndex, scope: module.scopes[scopeIndex] } });
+        }
+      }
+      this.requestStateTypes = out;
+    }
+    return this.requestStateTypes;
   }
 
   /** Types the project inferred from a function's returns or a property, by the name they replaced. */

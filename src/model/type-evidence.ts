@@ -13,7 +13,9 @@ export function inferredTypes(project: Project, names: (string | null)[]): strin
       const text =
         e.how === 'property'
           ? `\`${e.by.scope.qualname}\` is \`${type}\` (property at ${at})`
-          : e.how === 'parameter'
+          : e.how === 'state'
+            ? `\`${e.parameter}\` is \`${type}\` (set in \`${e.by.scope.qualname || e.by.module.moduleName}\`, ${at})`
+            : e.how === 'parameter'
             ? `\`${e.parameter}\` of \`${e.by.scope.qualname}()\` is \`${type}\` (what every call in the project passes; ${at})`
             : e.how === 'yields'
               ? `\`with ${e.by.scope.qualname}() as ...\` gets \`${type}\` (the context manager yields it; ${at})`

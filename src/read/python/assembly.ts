@@ -7,6 +7,7 @@
 
 import type { Node } from 'web-tree-sitter';
 import type { ArgumentFact, CallFact, ModuleFacts, ParameterFact, QualifiedName, ScopeFact } from './facts.js';
+import type { SourceRange } from '../../core/diagnostics.js';
 import type { ExtractionState, RawCall, ScopeBuild } from './extract-state.js';
 import { moduleHeader } from './module-header.js';
 import { importedNameUsesOf } from './name-uses.js';
@@ -32,6 +33,7 @@ export function assembleModuleFacts(x: ExtractionState, root: Node): ModuleFacts
     symbols,
     importedNameUses,
     assignments: x.assignments.map((a) => ({ name: a.name, value: resolver.valueFact(a.expr, a.text), range: a.range, valueRange: a.valueRange })),
+    ...requestState(resolver, x),
     suppressions: x.suppressions,
     ...(x.tooDeep ? { tooDeep: true } : {}),
     futureAnnotations: x.futureAnnotations,
@@ -87,6 +89,22 @@ function scopeFact(resolver: Resolver, s: ScopeBuild, index: number): ScopeFact 
   else if (Array.isArray(returns)) fact.returnsOneOf = returns;
   if (s.kind === 'class') classMembers(resolver, s, index, fact);
   return fact;
+}
+
+/** A request object: a parameter annotated with the framework's `Request`/`WebSocket`, or one named `request`. */
+export const REQUEST_OBJECT = /^(?:(?:fastapi|fastapi\.requests|starlette\.requests)\.(?:Request|HTTPConnection)|(?:fastapi|starlette\.websockets)\.WebSocket)\(\)$|\.<param>\.(?:request|req)$/;
+
+/** The `request.state` attributes the module sets to an object of a known type. */
+function requestState(resolver: Resolver, x: ExtractionState): { requestState?: { attribute: string; type: QualifiedName; range: SourceRange }[] } {
+  const out: { attribute: string; type: QualifiedName; range: SourceRange }[] = [];
+  for (const a of x.stateAssignments) {
+    const target = resolver.resolve(a.target);
+    const m = target ? /^(.*)\.state\.(\w+)$/.exec(target) : null;
+    if (!m || !REQUEST_OBJECT.test(m[1])) continue;
+    const type = resolver.resolve(a.value);
+    if (type?.endsWith('()')) out.push({ attribute: m[2], type, range: a.range });
+  }
+  return out.length > 0 ? { requestState: out } : {};
 }
 
 /** `@contextmanager` / `@asynccontextmanager`: calling the function makes a context manager. */

@@ -88,6 +88,10 @@ function bindAssigned(x: ExtractionState, node: Node, target: Node, value: Node 
   }
   const valueExpr = value ? expr(x, value, scope) : undefined;
   bindTarget(x, target, scope, valueExpr, node.endIndex, annotation);
+  // Per-request state a middleware or dependency sets: `request.state.db = SessionLocal()`.
+  if (t.type === 'attribute' && valueExpr && /\.state\.[A-Za-z_]\w*$/.test(t.text.replace(/\s+/g, ''))) {
+    x.stateAssignments.push({ target: expr(x, t, scope), value: valueExpr, range: rangeOf(t) });
+  }
   if (scope === 0 && t.type === 'identifier' && value && valueExpr) {
     x.assignments.push({ name: t.text, expr: valueExpr, text: value.text, range: rangeOf(t), valueRange: rangeOf(value) });
   }

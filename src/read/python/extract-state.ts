@@ -139,6 +139,8 @@ export interface ExtractionState {
   readonly imports: ImportFact[];
   readonly calls: RawCall[];
   readonly assignments: RawAssignment[];
+  /** `request.state.db = SessionLocal()`, anywhere in the file: the attribute chain and the value. */
+  readonly stateAssignments: { target: Expr; value: Expr; range: SourceRange }[];
   readonly suppressions: SuppressionFact[];
   readonly syntaxErrors: SourceRange[];
   /** Classes of this file by qualified name → scope index. */
@@ -169,6 +171,7 @@ export function newExtractionState(
     imports: [],
     calls: [],
     assignments: [],
+    stateAssignments: [],
     suppressions: [],
     syntaxErrors: [],
     classByQualified: new Map(),

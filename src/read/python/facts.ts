@@ -201,6 +201,11 @@ export interface ModuleFacts {
   importedNameUses: Record<string, NameUse>;
   /** Module-level assignments to a plain name, in source order. */
   assignments: AssignmentFact[];
+  /**
+   * Attributes of a request's `state` that the module sets (`request.state.db = SessionLocal()`,
+   * on a parameter annotated `Request` or named `request`), with the object type assigned.
+   */
+  requestState?: { attribute: string; type: QualifiedName; range: SourceRange }[];
   suppressions: SuppressionFact[];
   futureAnnotations: boolean;
   hasStarImport: boolean;
