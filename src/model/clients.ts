@@ -10,6 +10,8 @@
  * already fold into another (`redis.StrictRedis`), listed as the rules have always listed them.
  */
 
+import { SYNC_LIBRARIES } from './sync-libraries.js';
+
 export type ClientFamily = 'http' | 'redis' | 'aws' | 'llm' | 'database' | 'search';
 
 export interface ClientConstructor {
@@ -52,11 +54,8 @@ export const CLIENT_CONSTRUCTORS: readonly ClientConstructor[] = [
   ...BOTO3_CONSTRUCTORS.map((name): ClientConstructor => ({ name, family: 'aws', builds: BOTO3_BUILDS[name] })),
   ...entries('aws', 'an AWS SDK session', ['boto3.session.Session']),
   ...entries('aws', 'a botocore session', ['botocore.session.get_session', 'botocore.session.Session', 'botocore.session.create_session']),
-  // LLM SDKs (an HTTP pool each)
-  ...entries('llm', 'an OpenAI client', ['openai.OpenAI', 'openai.AzureOpenAI']),
-  ...entries('llm', 'an OpenAI client', ['openai.AsyncOpenAI', 'openai.AsyncAzureOpenAI'], true),
-  ...entries('llm', 'an Anthropic client', ['anthropic.Anthropic']),
-  ...entries('llm', 'an Anthropic client', ['anthropic.AsyncAnthropic'], true),
+  // LLM SDKs (an HTTP pool each): from the library table, which also says which of their calls block.
+  ...SYNC_LIBRARIES.flatMap((lib) => (lib.clients ?? []).map((c): ClientConstructor => ({ name: c.name, family: 'llm', builds: c.builds, ...(c.async ? { async: true as const } : {}) }))),
   // Databases
   ...entries('database', 'a database connection', DBAPI_DRIVERS.map((driver) => `${driver}.connect`)),
   ...entries('database', 'a database engine (a connection pool)', ['sqlalchemy.create_engine']),
