@@ -14,7 +14,7 @@ import type { Severity } from '../core/diagnostics.js';
 import type { CallFact, ModuleFacts } from '../read/python/facts.js';
 import type { Project } from './project.js';
 import { ormQuery } from './orm-models.js';
-import { BOTO3_CONSTRUCTORS, DBAPI_DRIVERS } from './clients.js';
+import { DBAPI_DRIVERS } from './clients.js';
 import { SYNC_LIBRARIES, type BlockingCategory } from './sync-libraries.js';
 
 export type { BlockingCategory } from './sync-libraries.js';
@@ -59,9 +59,6 @@ add('sleep', ['time.sleep']);
 
 // HTTP (Ruff/flake8-async ASYNC210, ASYNC211, ASYNC212, plus requests.request / httpx.request)
 methods('http', 'requests', HTTP_VERBS);
-methods('http', 'requests.Session()', [...HTTP_VERBS, 'send']);
-// Any other method of a session is a request too, but for those that only configure it or prepare one.
-pattern('http', /^requests\.Session\(\)\.(?!mount$|close$|get_adapter$|merge_environment_settings$|prepare_request$|rebuild_auth$|rebuild_method$|rebuild_proxies$|should_strip_auth$)[a-z_]+$/);
 methods('http', 'httpx', [...HTTP_VERBS, 'stream']);
 methods('http', 'httpx.Client()', [...HTTP_VERBS, 'send', 'stream', 'close']);
 add('http', ['urllib.request.urlopen', 'urllib.request.urlretrieve', 'urllib.request.OpenerDirector().open', 'urllib3.request']);
@@ -112,29 +109,9 @@ for (const driver of DBAPI_DRIVERS) {
 methods('database', 'sqlalchemy.orm.Session()', ['execute', 'query', 'commit', 'scalars', 'scalar', 'get', 'flush', 'refresh']);
 methods('database', 'sqlalchemy.create_engine()', ['connect', 'execute', 'begin']);
 methods('database', 'sqlalchemy.create_engine().connect()', ['execute', 'exec_driver_sql', 'scalar', 'scalars', 'commit', 'rollback']);
-add('database', ['pymongo.MongoClient']);
-pattern(
-  'database',
-  /^pymongo\.MongoClient\(\)((\.\w+|\[\])(\.\w+|\[\])?)\.(find|find_one|find_one_and_update|find_one_and_replace|find_one_and_delete|insert_one|insert_many|update_one|update_many|replace_one|delete_one|delete_many|aggregate|count_documents|estimated_document_count|distinct|bulk_write|create_index|create_indexes|drop|drop_index|list_collection_names|command|create_collection|drop_collection|watch)$/,
-);
-add('database', ['pymongo.MongoClient().list_database_names', 'pymongo.MongoClient().server_info', 'pymongo.MongoClient().drop_database']);
-// Any other method of a database or collection object is a round trip to the server too, but for
-// those that only hand out another object (`get_collection`, `with_options`).
-pattern('database', /^pymongo\.MongoClient\(\)(?:\.\w+|\[\])(?:\.\w+|\[\])?\.(?!get_collection$|get_database$|with_options$|get_default_database$|close$|start_session$|watch$)[a-z][a-z_]*$/);
 pattern('database', /^elasticsearch\.Elasticsearch\(\)(\.[a-z_]+)?\.(?!options$)[a-z_]+$/);
 
-// Synchronous Redis: command methods (not pipeline/pubsub/lock factories, which do no I/O)
-pattern('redis', /^redis\.Redis\(\)\.(?!pipeline$|pubsub$|lock$|register_script$|get_encoder$|get_connection_kwargs$|monitor$)[a-z_]+$/);
-methods('redis', 'redis.Redis().pipeline()', ['execute']);
-methods('redis', 'redis.Redis().pubsub()', ['get_message', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'listen']);
-methods('redis', 'redis.Redis().lock()', ['acquire', 'release', 'extend']);
 
-// AWS SDK: construction loads service models from disk; every API call is blocking HTTP.
-add('aws', [...BOTO3_CONSTRUCTORS]);
-pattern('aws', /^boto3\.client\(\)\.(?!get_paginator$|get_waiter$|can_paginate$|generate_presigned_url$|generate_presigned_post$|close$)[a-z_]+$/);
-methods('aws', 'boto3.client().get_paginator()', ['paginate']);
-methods('aws', 'boto3.client().get_waiter()', ['wait']);
-pattern('aws', /^boto3\.resource\(\)(\.\w+(\(\))?)*\.[a-z][a-z_]*$/);
 
 // Sockets, DNS, mail, FTP
 add('socket', ['socket.create_connection', 'socket.getaddrinfo', 'socket.gethostbyname', 'socket.gethostbyname_ex', 'socket.gethostbyaddr', 'socket.getfqdn']);
@@ -155,7 +132,8 @@ methods('cpu', 'argon2.PasswordHasher()', ['hash', 'verify'], 'warning');
 
 
 for (const lib of SYNC_LIBRARIES) {
-  const entry: BlockingEntry = { category: lib.category ?? 'sdk', library: lib.library, advice: lib.advice };
+  const entry: BlockingEntry = { category: lib.category ?? 'sdk', library: lib.library };
+  if (lib.advice) entry.advice = lib.advice;
   if (lib.unlessFalse) entry.unlessFalse = lib.unlessFalse;
   if (lib.firstArgument) entry.firstArgument = lib.firstArgument;
   for (const name of lib.calls ?? []) EXACT.set(name, entry);

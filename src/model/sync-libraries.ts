@@ -1,8 +1,11 @@
 /**
- * The library model as data: one record per synchronous SDK — the calls that are network round
- * trips (exact canonical names or patterns), the async way out, and the client constructors. PP101
- * reads the calls (model/blocking-calls.ts); PP102 and PP401 read the constructors
- * (model/clients.ts). A user's `blocking-calls` / `async-safe-calls` extend or narrow it.
+ * The library model as data: one record per synchronous client library — requests, pymongo, Redis,
+ * the AWS SDK, the LLM and SaaS SDKs — with the calls that are round trips (exact canonical names,
+ * or patterns that take in any method but the few that do no I/O), the async way out, and the
+ * client constructors with what they build. PP101 reads the calls (model/blocking-calls.ts, with
+ * the standard library, DB-API drivers and SQLAlchemy); PP102 and PP401 read the constructors
+ * (model/clients.ts, with httpx, aiohttp, urllib3, the drivers and search clients). A user's
+ * `blocking-calls` / `async-safe-calls` extend or narrow it.
  */
 
 /** What kind of blocking a call does; `configured` is a name from the user's `blocking-calls`. */
@@ -17,20 +20,79 @@ export interface SyncLibrary {
   category?: BlockingCategory;
   calls?: string[];
   patterns?: RegExp[];
-  advice: string;
+  /** The fix advice; without one, the category's (a Redis client: use `redis.asyncio`). */
+  advice?: string;
   unlessFalse?: string;
   firstArgument?: RegExp;
   /**
    * The library's client constructors, for the rules about clients built per request or per
    * invocation (model/clients.ts): a constructor, what it builds, and whether it is the async twin.
    */
-  clients?: { name: string; builds: string; async?: true }[];
+  clients?: { name: string; builds: string; family?: ClientFamily; async?: true }[];
 }
+
+/** What a client constructor builds, for the rules about clients (`llm` when a record says nothing). */
+export type ClientFamily = 'http' | 'redis' | 'aws' | 'llm' | 'database' | 'search';
+
+/** boto3's own constructors: each loads service models from disk when called. */
+export const BOTO3_CONSTRUCTORS: readonly string[] = ['boto3.client', 'boto3.resource', 'boto3.Session'];
 
 /** A chain of attributes and calls under a client: `.chat.completions.create`, `.with_options().files.list`. */
 const CHAIN = String.raw`(?:\.\w+(?:\(\))?)*\.\w+`;
 
 export const SYNC_LIBRARIES: readonly SyncLibrary[] = [
+  {
+    library: 'requests',
+    category: 'http',
+    calls: ['get', 'post', 'put', 'patch', 'delete', 'head', 'options', 'request', 'send'].map((m) => `requests.Session().${m}`),
+    // Any other method of a session is a request too, but for those that only configure it or prepare one.
+    patterns: [/^requests\.Session\(\)\.(?!mount$|close$|get_adapter$|merge_environment_settings$|prepare_request$|rebuild_auth$|rebuild_method$|rebuild_proxies$|should_strip_auth$)[a-z_]+$/],
+    clients: ['requests.Session', 'requests.session', 'requests.sessions.Session'].map((name) => ({ name, builds: 'an HTTP session', family: 'http' as const })),
+  },
+  {
+    library: 'pymongo',
+    category: 'database',
+    calls: ['pymongo.MongoClient', 'pymongo.MongoClient().list_database_names', 'pymongo.MongoClient().server_info', 'pymongo.MongoClient().drop_database'],
+    patterns: [
+      /^pymongo\.MongoClient\(\)((\.\w+|\[\])(\.\w+|\[\])?)\.(find|find_one|find_one_and_update|find_one_and_replace|find_one_and_delete|insert_one|insert_many|update_one|update_many|replace_one|delete_one|delete_many|aggregate|count_documents|estimated_document_count|distinct|bulk_write|create_index|create_indexes|drop|drop_index|list_collection_names|command|create_collection|drop_collection|watch)$/,
+      // Any other method of a database or collection object is a round trip to the server too, but
+      // for those that only hand out another object (`get_collection`, `with_options`).
+      /^pymongo\.MongoClient\(\)(?:\.\w+|\[\])(?:\.\w+|\[\])?\.(?!get_collection$|get_database$|with_options$|get_default_database$|close$|start_session$|watch$)[a-z][a-z_]*$/,
+    ],
+    clients: ['pymongo.MongoClient', 'pymongo.mongo_client.MongoClient'].map((name) => ({ name, builds: 'a MongoDB client', family: 'database' as const })),
+  },
+  {
+    library: 'redis',
+    category: 'redis',
+    calls: [
+      'redis.Redis().pipeline().execute',
+      ...['get_message', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe', 'listen'].map((m) => `redis.Redis().pubsub().${m}`),
+      ...['acquire', 'release', 'extend'].map((m) => `redis.Redis().lock().${m}`),
+    ],
+    // Command methods (not the pipeline/pubsub/lock factories, which do no I/O).
+    patterns: [/^redis\.Redis\(\)\.(?!pipeline$|pubsub$|lock$|register_script$|get_encoder$|get_connection_kwargs$|monitor$)[a-z_]+$/],
+    clients: [
+      ...['redis.Redis', 'redis.StrictRedis', 'redis.from_url', 'redis.Redis.from_url', 'redis.client.Redis'].map((name) => ({ name, builds: 'a Redis client', family: 'redis' as const })),
+      ...['redis.asyncio.Redis', 'redis.asyncio.from_url', 'redis.asyncio.Redis.from_url'].map((name) => ({ name, builds: 'a Redis client', family: 'redis' as const, async: true as const })),
+    ],
+  },
+  {
+    library: 'boto3',
+    category: 'aws',
+    // Construction loads service models from disk; every API call is blocking HTTP.
+    calls: [...BOTO3_CONSTRUCTORS, 'boto3.client().get_paginator().paginate', 'boto3.client().get_waiter().wait'],
+    patterns: [
+      /^boto3\.client\(\)\.(?!get_paginator$|get_waiter$|can_paginate$|generate_presigned_url$|generate_presigned_post$|close$)[a-z_]+$/,
+      /^boto3\.resource\(\)(\.\w+(\(\))?)*\.[a-z][a-z_]*$/,
+    ],
+    clients: [
+      { name: 'boto3.client', builds: 'an AWS SDK client', family: 'aws' },
+      { name: 'boto3.resource', builds: 'an AWS SDK resource', family: 'aws' },
+      { name: 'boto3.Session', builds: 'an AWS SDK session', family: 'aws' },
+      { name: 'boto3.session.Session', builds: 'an AWS SDK session', family: 'aws' },
+      ...['botocore.session.get_session', 'botocore.session.Session', 'botocore.session.create_session'].map((name) => ({ name, builds: 'a botocore session', family: 'aws' as const })),
+    ],
+  },
   {
     library: 'openai',
     calls: ['openai.ChatCompletion.create', 'openai.Completion.create', 'openai.Embedding.create', 'openai.Image.create', 'openai.Moderation.create', 'openai.Audio.transcribe'],
