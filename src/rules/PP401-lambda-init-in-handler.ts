@@ -86,6 +86,28 @@ function initKind(project: Project, module: ModuleFacts, call: CallFact): InitCa
   return undefined;
 }
 
+/**
+ * The event parameter and the names the handler assigns from calls that use it
+ * (`region = event.get("region")`, `detail = EventBridgeEvent(event)`), through chains of them.
+ */
+function eventDerived(module: ModuleFacts, handler: number, names: string[]): string[] {
+  const derived = new Set(names);
+  if (derived.size === 0) return names;
+  for (let changed = true; changed; ) {
+    changed = false;
+    const re = new RegExp(`\\b(${[...derived].join('|')})\\b`);
+    for (const call of module.calls) {
+      const target = call.assignedTo;
+      if (!target || !/^[A-Za-z_]\w*$/.test(target) || derived.has(target) || !runsIn(module, call.scope, handler)) continue;
+      if (re.test(call.calleeText) || call.arguments.some((a) => 'text' in a.value && re.test(a.value.text))) {
+        derived.add(target);
+        changed = true;
+      }
+    }
+  }
+  return [...derived];
+}
+
 /** Mentions the handler's event parameter: the result differs between invocations. */
 function dependsOn(call: CallFact, names: string[]): boolean {
   if (names.length === 0) return false;
@@ -154,7 +176,7 @@ s3 = boto3.client("s3")
 def lambda_handler(event, context):
     return s3.get_object(Bucket="config", Key="settings.json")["Body"].read()`,
     notFlagged: [
-      'calls whose arguments depend on the event (`boto3.client("s3", region_name=event["region"])`, `open(event["path"])`): the result differs between invocations;',
+      'calls whose arguments depend on the event (`boto3.client("s3", region_name=event["region"])`, `open(event["path"])`), also through names the handler assigns from calls that use it (`region = event.get("region")`, `detail = EventBridgeEvent(event)`): the result differs between invocations;',
       'the lazy-global pattern (`global _client` / `if _client is None: _client = boto3.client(...)`), in the handler or in a helper;',
       'factories decorated with `@functools.cache`, `@functools.lru_cache` or `cachetools.cached`;',
       'the same calls at module level, in functions that are not Lambda handlers (`handler(request, response)`), and in modules only a batch script uses.',
@@ -172,6 +194,9 @@ def lambda_handler(event, context):
       const { module, scopeIndex } = fn;
       const handler = module.scopes[scopeIndex];
       const eventNames = handler.parameters.length > 0 ? [handler.parameters[0].name] : [];
+      // A client built from something the handler derives from the event differs per invocation; a
+      // project function given such values may still build its client from nothing of them.
+      const derivedNames = eventDerived(module, scopeIndex, eventNames);
       const lazy = (handler.globals?.length ?? 0) > 0;
       const where = `the Lambda handler \`${handler.name}\``;
       const reported: InitCall[] = [];
@@ -180,6 +205,7 @@ def lambda_handler(event, context):
         if (!runsIn(module, call.scope, scopeIndex)) continue;
         if (dependsOn(call, eventNames) || (lazy && call.conditional)) continue;
         const direct = initKind(project, module, call);
+        if (direct && dependsOn(call, derivedNames)) continue;
         if (direct) {
           reported.push(direct);
           continue;
