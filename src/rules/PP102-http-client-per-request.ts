@@ -5,6 +5,7 @@ import type { CallFact, ModuleFacts } from '../read/python/facts.js';
 import type { Rule, RuleContext } from './rule.js';
 import { blockingEntry } from '../model/blocking-calls.js';
 import { cacheDecorator } from '../model/caching.js';
+import { contextOf } from '../model/contexts.js';
 import { clientConstructor, type ClientFamily } from '../model/clients.js';
 import { callerValues, configuredWith, passes } from '../model/request-values.js';
 
@@ -76,6 +77,7 @@ export const rule: Rule<Record<string, never>> = {
   code: 'PP102',
   name: 'http-client-per-request',
   severity: 'warning',
+  contexts: ['server', 'library', 'startup'],
   summary: 'A client with a connection pool built per request pays connection set-up (TCP, TLS) on every request.',
   tags: ['performance', 'http', 'connections', 'latency'],
   precision: 'high',
@@ -113,7 +115,8 @@ async def weather(city: str, request: Request):
       'the lazy-global pattern (`global _client` / `if _client is None: ...`), other memoisation guards (`if cls._client is None:` that sets it) and `@functools.cache`d factories — also through a helper;',
       'clients configured with values from the request (credentials, token, region, base URL or headers taken from the handler\'s parameters, or from locals computed from them by a call): they cannot be shared between requests — also when a helper builds the client from the values the handler passes it;',
       'calls PP101 reports (e.g. `requests.get` inside `async def`): one finding per call;',
-      'Lambda handlers (PP401 covers them) and functions that are not route handlers or dependencies.',
+      'Lambda handlers (PP401 covers them) and functions that are not route handlers or dependencies;',
+      'routes of tests, examples and mock services (their execution context; the `contexts` option, default `["server", "library", "startup"]`, brings them back).',
     ],
   },
 
@@ -126,6 +129,8 @@ async def weather(city: str, request: Request):
       const role = handler.kind === 'route' ? 'route handler' : 'FastAPI dependency';
       const where = `the ${role} \`${module.scopes[scopeIndex].name}\``;
       const values = callerValues(module, scopeIndex);
+      // A route of a test, an example or a mock service is no production request path.
+      const contexts = contextOf(project, module, scopeIndex);
       for (const call of module.calls) {
         if (!within(module, call.scope, scopeIndex) || cached(call, module)) continue;
         const key = `${module.path}:${call.range.line}:${call.range.column}:${call.callee}`;
@@ -137,12 +142,12 @@ async def weather(city: str, request: Request):
         if (what && configuredWith(call, values)) continue;
         if (what) {
           done.add(key);
-          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` builds ${what} in ${where}: a new connection pool (TCP and TLS set-up) on every request. Create it once (module level, \`lifespan\` + \`app.state\`) and reuse it.` });
+          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` builds ${what} in ${where}: a new connection pool (TCP and TLS set-up) on every request. Create it once (module level, \`lifespan\` + \`app.state\`) and reuse it.`, contexts });
           continue;
         }
         if (ONE_SHOT.test(name)) {
           done.add(key);
-          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` in ${where} opens a new connection for this one request. Use a shared \`${name.startsWith('requests') ? 'requests.Session()' : 'httpx.Client()'}\` created once and reused.` });
+          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` in ${where} opens a new connection for this one request. Use a shared \`${name.startsWith('requests') ? 'requests.Session()' : 'httpx.Client()'}\` created once and reused.`, contexts });
           continue;
         }
         const helper = project.definition(name) ? helperClient(project, name, call, values) : undefined;
@@ -151,7 +156,7 @@ async def weather(city: str, request: Request):
         if (helper && !blocking) {
           done.add(key);
           const related: RelatedLocation[] = [{ path: helper.module.path, range: helper.call.range, message: `builds ${helper.what} here` }];
-          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}()\` builds ${helper.what} (\`${helper.call.calleeText}(...)\`) each time ${where} calls it, i.e. on every request. Create the client once and return the shared one (module level, \`app.state\`, or \`@functools.cache\`).`, related });
+          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}()\` builds ${helper.what} (\`${helper.call.calleeText}(...)\`) each time ${where} calls it, i.e. on every request. Create the client once and return the shared one (module level, \`app.state\`, or \`@functools.cache\`).`, related, contexts });
         }
       }
     }
