@@ -153,6 +153,7 @@ describe('explain --why FILE:LINE', () => {
         '  app/main.py:10  `get_user` awaits `load_user()`',
         '',
         'PP101 blocking-call-in-async reports findings here (it reports: server, library, startup).',
+        'PP102 http-client-per-request reports findings here (it reports: server, library, startup).',
         '',
       ].join('\n'),
     );
