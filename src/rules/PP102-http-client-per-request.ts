@@ -5,7 +5,7 @@ import type { CallFact, ModuleFacts } from '../read/python/facts.js';
 import type { Rule, RuleContext } from './rule.js';
 import { blockingEntry } from '../model/blocking-calls.js';
 import { cacheDecorator } from '../model/caching.js';
-import { contextOf } from '../model/contexts.js';
+import { contextOf, type ExecutionContext } from '../model/contexts.js';
 import { clientConstructor, type ClientFamily } from '../model/clients.js';
 import { callerValues, configuredWith, passes } from '../model/request-values.js';
 
@@ -129,8 +129,10 @@ async def weather(city: str, request: Request):
       const role = handler.kind === 'route' ? 'route handler' : 'FastAPI dependency';
       const where = `the ${role} \`${module.scopes[scopeIndex].name}\``;
       const values = callerValues(module, scopeIndex);
-      // A route of a test, an example or a mock service is no production request path.
-      const contexts = contextOf(project, module, scopeIndex);
+      // A route of a test, an example or a mock service is no production request path. Computed
+      // only for a finding: the execution contexts are a project-wide pass.
+      let known: readonly ExecutionContext[] | undefined;
+      const contexts = (): readonly ExecutionContext[] => (known ??= contextOf(project, module, scopeIndex));
       for (const call of module.calls) {
         if (!within(module, call.scope, scopeIndex) || cached(call, module)) continue;
         const key = `${module.path}:${call.range.line}:${call.range.column}:${call.callee}`;
@@ -142,12 +144,12 @@ async def weather(city: str, request: Request):
         if (what && configuredWith(call, values)) continue;
         if (what) {
           done.add(key);
-          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` builds ${what} in ${where}: a new connection pool (TCP and TLS set-up) on every request. Create it once (module level, \`lifespan\` + \`app.state\`) and reuse it.`, contexts });
+          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` builds ${what} in ${where}: a new connection pool (TCP and TLS set-up) on every request. Create it once (module level, \`lifespan\` + \`app.state\`) and reuse it.`, contexts: contexts() });
           continue;
         }
         if (ONE_SHOT.test(name)) {
           done.add(key);
-          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` in ${where} opens a new connection for this one request. Use a shared \`${name.startsWith('requests') ? 'requests.Session()' : 'httpx.Client()'}\` created once and reused.`, contexts });
+          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}(...)\` in ${where} opens a new connection for this one request. Use a shared \`${name.startsWith('requests') ? 'requests.Session()' : 'httpx.Client()'}\` created once and reused.`, contexts: contexts() });
           continue;
         }
         const helper = project.definition(name) ? helperClient(project, name, call, values) : undefined;
@@ -156,7 +158,7 @@ async def weather(city: str, request: Request):
         if (helper && !blocking) {
           done.add(key);
           const related: RelatedLocation[] = [{ path: helper.module.path, range: helper.call.range, message: `builds ${helper.what} here` }];
-          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}()\` builds ${helper.what} (\`${helper.call.calleeText}(...)\`) each time ${where} calls it, i.e. on every request. Create the client once and return the shared one (module level, \`app.state\`, or \`@functools.cache\`).`, related, contexts });
+          context.report({ path: module.path, range: call.range, message: `\`${call.calleeText}()\` builds ${helper.what} (\`${helper.call.calleeText}(...)\`) each time ${where} calls it, i.e. on every request. Create the client once and return the shared one (module level, \`app.state\`, or \`@functools.cache\`).`, related, contexts: contexts() });
         }
       }
     }
