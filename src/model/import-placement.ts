@@ -16,15 +16,7 @@ export function importAsyncio(module: ModuleFacts): TextEdit | undefined {
   const top = module.imports
     .filter((i) => i.scope === 0 && !i.conditional && !i.typeCheckingOnly && i.range.column === 1)
     .sort((a, b) => a.range.line - b.range.line);
-  if (top.length === 0) {
-    const { endLine, nextLine, nextIsDefinition } = module.header;
-    const blankAfter = nextIsDefinition ? 2 : 1;
-    if (endLine > 0) {
-      const blanksThere = nextLine > 0 ? nextLine - endLine - 1 : blankAfter;
-      return at(endLine + 1, `\nimport asyncio\n${'\n'.repeat(Math.max(0, blankAfter - blanksThere))}`);
-    }
-    return nextLine > 0 ? at(nextLine, `import asyncio\n${'\n'.repeat(blankAfter)}`) : undefined;
-  }
+  if (top.length === 0) return afterHeader(module, 'import asyncio');
   const firstOther = top.findIndex((i) => i.level > 0 || !isStdlibModule(i.module));
   const stdlib = firstOther < 0 ? top : top.slice(0, firstOther);
   if (stdlib.length === 0) return at(top[0].range.line, 'import asyncio\n\n');
@@ -35,6 +27,21 @@ export function importAsyncio(module: ModuleFacts): TextEdit | undefined {
   const last = plain[plain.length - 1].range.endLine;
   // The last line of a file without a final newline: the edit lands at the end of the text.
   return at(last + 1, last >= module.lineCount ? '\nimport asyncio\n' : 'import asyncio\n');
+}
+
+/**
+ * An import statement for a module that imports nothing at top level: after the docstring and
+ * `from __future__` imports, or before the first statement, with the blank lines PEP 8 asks for.
+ */
+function afterHeader(module: ModuleFacts, statement: string): TextEdit | undefined {
+  const at = (line: number, text: string): TextEdit => ({ range: { line, column: 1, endLine: line, endColumn: 1 }, text });
+  const { endLine, nextLine, nextIsDefinition } = module.header;
+  const blankAfter = nextIsDefinition ? 2 : 1;
+  if (endLine > 0) {
+    const blanksThere = nextLine > 0 ? nextLine - endLine - 1 : blankAfter;
+    return at(endLine + 1, `\n${statement}\n${'\n'.repeat(Math.max(0, blankAfter - blanksThere))}`);
+  }
+  return nextLine > 0 ? at(nextLine, `${statement}\n${'\n'.repeat(blankAfter)}`) : undefined;
 }
 
 /**
@@ -49,10 +56,7 @@ export function importFrom(module: ModuleFacts, from: string, name: string): Tex
     .filter((i) => i.scope === 0 && !i.conditional && !i.typeCheckingOnly && i.range.column === 1)
     .sort((a, b) => a.range.endLine - b.range.endLine);
   const at = (line: number, text: string): TextEdit => ({ range: { line, column: 1, endLine: line, endColumn: 1 }, text });
-  if (top.length === 0) {
-    const placed = importAsyncio(module);
-    return placed ? { ...placed, text: placed.text.replace('import asyncio', statement) } : undefined;
-  }
+  if (top.length === 0) return afterHeader(module, statement);
   const last = top[top.length - 1].range.endLine;
   return at(last + 1, last >= module.lineCount ? `\n${statement}\n` : `${statement}\n`);
 }
