@@ -38,7 +38,7 @@ const ROWS: Row[] = [
   ['heavy-modules is a string', 'pylint-perf.json', json({ 'heavy-import-in-router': { 'heavy-modules': 'torch' } }), /^ {2}heavy-import-in-router\.heavy-modules: expected array, got string "torch"$/m],
   ['negative importtime threshold', 'pylint-perf.json', json({ PP201: { 'importtime-threshold-ms': -5 } }), /^ {2}PP201\.importtime-threshold-ms: must be >= 0, got number -5$/m],
   ['options for a rule that has none', 'pylint-perf.json', json({ 'lambda-init-in-handler': { strict: true } }), /^ {2}lambda-init-in-handler: unknown key/m],
-  ['unknown execution context', 'pylint-perf.json', json({ 'blocking-call-in-async': { contexts: ['server', 'prod'] } }), /^ {2}blocking-call-in-async\.contexts\[1\]: expected one of "server", "startup", "library", "lambda", "script", "test", "example", got string "prod"$/m],
+  ['unknown execution context', 'pylint-perf.json', json({ 'blocking-call-in-async': { contexts: ['server', 'prod'] } }), /^ {2}blocking-call-in-async\.contexts\[1\]: expected one of "server", "startup", "library", "lambda", "script", "test", "example", "unused", got string "prod"$/m],
   ['contexts is a string', 'pylint-perf.json', json({ PP101: { contexts: 'server' } }), /^ {2}PP101\.contexts: expected array, got string "server"$/m],
   ['rule option table is a boolean', 'pylint-perf.json', json({ 'blocking-call-in-async': true }), /^ {2}blocking-call-in-async: expected object, got boolean true$/m],
   ['JSON syntax error', 'pylint-perf.json', '{"select": [}', /^ {2}not valid JSON: /m],

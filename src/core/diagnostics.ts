@@ -47,10 +47,10 @@ export interface RelatedLocation {
  * start-up or shut-down hooks, an importable package's async API, a one-shot script, tests,
  * examples, or AWS Lambda (one event per execution environment).
  */
-export type ExecutionContext = 'server' | 'startup' | 'library' | 'script' | 'test' | 'example' | 'lambda';
+export type ExecutionContext = 'server' | 'startup' | 'library' | 'script' | 'test' | 'example' | 'lambda' | 'unused';
 
 /** Every execution context, the most consequential first (a function in several is described by the first). */
-export const EXECUTION_CONTEXTS: readonly ExecutionContext[] = ['server', 'startup', 'library', 'lambda', 'script', 'test', 'example'];
+export const EXECUTION_CONTEXTS: readonly ExecutionContext[] = ['server', 'startup', 'library', 'lambda', 'script', 'test', 'example', 'unused'];
 
 export interface Diagnostic {
   code: string;

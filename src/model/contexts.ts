@@ -14,6 +14,8 @@
  *   example  files under `examples/`, `docs/`, `notebooks/`, `tutorials/`, `benchmarks/`...
  *   lambda   Lambda code (model/lambda.ts): one event per execution environment
  *   library  none of the above: an importable package's code, which other code can await
+ *   unused   none of the above, in a package the project serves, and referred to nowhere in the
+ *            project (model/unreferenced.ts): dead code
  *
  * "Reached" follows calls, awaits, functions passed by reference (`add_task(fn)`,
  * `asyncio.to_thread(fn)`), tasks (`asyncio.create_task(fn())`) and nested definitions, across
@@ -36,6 +38,7 @@ import type { CallFact, ModuleFacts } from '../read/python/facts.js';
 import { contextRoots, LOOP_RUNNER, ownerFunction, type ContextRoot } from './context-roots.js';
 import { describeFunction, lambdaView } from './lambda.js';
 import type { Project } from './project.js';
+import { isUnreferenced, topPackage } from './unreferenced.js';
 
 export type { ExecutionContext } from '../core/diagnostics.js';
 
@@ -59,7 +62,7 @@ export interface ContextProof {
 }
 
 export interface FunctionContexts {
-  /** Never empty; the context that describes the function first (server, startup, library, lambda, script, test, example). */
+  /** Never empty; the context that describes the function first (server, startup, library, lambda, script, test, example, unused). */
   contexts: ExecutionContext[];
   /** A proof for each context, in the same order. */
   proofs(): ContextProof[];
@@ -111,7 +114,7 @@ type Root = ContextProof['root'];
 type Link = { root: Root } | { from: number; fromContext: ExecutionContext; edge: Edge };
 
 /** Contexts that spread to what a function reaches; the others belong to a file or a marker. */
-const SPREADS: ReadonlySet<ExecutionContext> = new Set(['server', 'startup', 'script', 'library']);
+const SPREADS: ReadonlySet<ExecutionContext> = new Set(['server', 'startup', 'script', 'library', 'unused']);
 /** Calls whose function arguments become tasks on the caller's loop, running after the caller returns. */
 const TASK_STARTERS = /^(?:asyncio\.(?:create_task|ensure_future)|starlette\.background\.BackgroundTask)$|\.(?:create_task|start_soon|add_task|spawn)$/;
 
@@ -166,6 +169,15 @@ function build(project: Project): ContextsView {
     if (place && (place === 'test' || place === 'example' || (place === 'lambda' && root.context !== 'script'))) {
       state.mark(id, place, { root: { ...proof, description: `${proof.description}, in ${place === 'lambda' ? 'Lambda code' : `a file of ${place === 'test' ? 'tests' : 'examples'}`}` } });
     } else state.mark(id, root.context, { root: proof });
+  }
+  state.spread();
+  // What nothing reaches and nothing names, in the package that the project serves, is dead code.
+  const served = new Set<string>();
+  for (let id = 0; id < graph.size; id++) if (state.has(id, 'server') || state.has(id, 'startup')) served.add(topPackage(project, graph.module(id)));
+  for (let id = 0; id < graph.size; id++) {
+    if (state.mask[id] === 0 && isUnreferenced(project, graph.module(id), graph.scopeIndex(id), served)) {
+      state.mark(id, 'unused', { root: { description: `\`${graph.scope(id).qualname}\`, which nothing in this project reaches or even names, in \`${topPackage(project, graph.module(id))}\`, the package this project serves: dead code (or called by a computed name)`, path: graph.module(id).path, line: graph.scope(id).range.line, module: graph.module(id), scopeIndex: graph.scopeIndex(id) } });
+    }
   }
   state.spread();
   // What nothing reaches is an importable package's code: whoever imports it may await it.
@@ -266,7 +278,7 @@ class Propagation {
         if (context === 'library' && edge.how === 'passes') continue;
         // Library is what nothing else reaches: a function that a real entry point runs (a script's
         // `asyncio.run`, a server, start-up, Lambda) is not also "whoever imports it may await it".
-        if (context === 'library' && (this.mask[edge.to] & ENTRY_MASK) !== 0) continue;
+        if ((context === 'library' || context === 'unused') && (this.mask[edge.to] & ENTRY_MASK) !== 0) continue;
         if (this.firm[edge.to] && context !== this.fileContext[edge.to]) continue;
         // What start-up code defines and does not call itself (the app a factory returns) is what it serves.
         const next = context === 'startup' && (edge.how === 'starts' || edge.how === 'defines') ? 'server' : context;

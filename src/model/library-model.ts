@@ -32,14 +32,13 @@ export const LIBRARY_ALIASES: Readonly<Record<string, string>> = {
   'codecs.open()': 'builtins.open()',
   'os.fdopen()': 'builtins.open()',
   'pathlib.Path().open()': 'builtins.open()',
-  // file object types, as annotations give them (`fh: typing.IO[str]`, `out: io.TextIOWrapper`)
+  // file object types, as annotations give them (`out: io.TextIOWrapper`). Not `typing.IO`,
+  // `TextIO` or `BinaryIO`: those describe any file-like object, and the in-memory `StringIO` /
+  // `BytesIO` that parsers and storage layers pass around are what they annotate most often.
   'io.TextIOWrapper()': 'builtins.open()',
   'io.BufferedReader()': 'builtins.open()',
   'io.BufferedWriter()': 'builtins.open()',
   'io.BufferedRandom()': 'builtins.open()',
-  'typing.IO()': 'builtins.open()',
-  'typing.TextIO()': 'builtins.open()',
-  'typing.BinaryIO()': 'builtins.open()',
   'pathlib.PosixPath': 'pathlib.Path',
   'pathlib.WindowsPath': 'pathlib.Path',
   'pathlib.Path.home()': 'pathlib.Path()',

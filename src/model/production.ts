@@ -16,15 +16,18 @@
  *   or folder says it is a test, example, mock, development, preview, stale or vendored launcher
  *   (`tests/`, `docker-compose.dev.yml`, `*_stale.py`, `legacy/`, `old/`, `thirdparty/`), when it
  *   runs inside AWS Lambda (a Lambda function's code, behind the Lambda Web Adapter, a Lambda
- *   container image), or when it is an internal model worker: a server whose entry loads a model,
+ *   container image), when it is in a Procfile in a subfolder while the project's root has one
+ *   (Heroku runs the root's), or when it is an internal model worker: a server whose entry loads a model,
  *   beside another production server of the project, with no proxy routing to it (the project's
  *   own services call it).
  *
  * Every launch says why it is or is not production, for messages and for `explain`.
  */
 
+import path from 'node:path';
 import type { CallFact, ModuleFacts } from '../read/python/facts.js';
 import type { ServerInvocation, SourceLocation } from '../read/deploy/model.js';
+import { applicationModel, type RouteHandler } from './application.js';
 import { frontEvidence, inFrontOf, nearestFront, nginxTargets } from './fronts.js';
 import { lambdaView } from './lambda.js';
 import { consoleScripts, follow, isCollection, pathPurpose, PURPOSE_TEXT, reachedBy, reachedRoot, unitOf, within, type Builder, type ConsoleScript, type ServerLaunch } from './launchers.js';
@@ -163,10 +166,10 @@ function followRoots(b: Builder): Map<ServerInvocation, SourceLocation> {
   const deployment = project.deployment;
   const rootInvocations = new Map<ServerInvocation, SourceLocation>();
   for (const invocation of deployment.invocations) {
-    if (ROOT_SOURCES.has(invocation.source) && !pathPurpose(project.root, invocation.location.path)) rootInvocations.set(invocation, invocation.location);
+    if (ROOT_SOURCES.has(invocation.source) && !pathPurpose(project.root, invocation.location.path) && !shadowedProcfile(b, invocation.location.path)) rootInvocations.set(invocation, invocation.location);
   }
   for (const command of deployment.commands) {
-    if (ROOT_SOURCES.has(command.source) && !pathPurpose(project.root, command.location.path)) follow(b, command, command.location, 0);
+    if (ROOT_SOURCES.has(command.source) && !pathPurpose(project.root, command.location.path) && !shadowedProcfile(b, command.location.path)) follow(b, command, command.location, 0);
   }
   for (const invocation of deployment.invocations) {
     const root = b.scripts.get(invocation.location.path);
@@ -258,6 +261,7 @@ function decide(b: Builder, launch: ServerLaunch, known: { development?: string;
   const purpose = pathPurpose(project.root, launch.location.path);
   if (known.development) launch.reason = known.development;
   else if (purpose) launch.reason = `${PURPOSE_TEXT[purpose.purpose]} (\`${purpose.word}\`)`;
+  else if (launch.invocation && shadowedProcfile(b, launch.location.path)) launch.reason = SHADOWED_PROCFILE;
   else if (launch.lambda) launch.reason = `it runs inside AWS Lambda (${launch.lambda}), one request per execution environment`;
   else if (launch.invocation && ROOT_SOURCES.has(launch.invocation.source)) {
     launch.production = true;
@@ -274,10 +278,20 @@ function decide(b: Builder, launch: ServerLaunch, known: { development?: string;
   }
 }
 
+const SHADOWED_PROCFILE = "a Procfile in a subfolder, while the project's root has one: Heroku runs the Procfile at the root of the app (one in a subfolder only with a monorepo buildpack)";
+
+/** `backend/Procfile` when `Procfile` exists at the project root: the root one is what Heroku runs. */
+function shadowedProcfile(b: Builder, file: string): boolean {
+  const { project } = b;
+  if (path.basename(file) !== 'Procfile') return false;
+  const rootProcfile = path.join(project.root, 'Procfile');
+  return file !== rootProcfile && b.deploymentFiles.has(rootProcfile);
+}
+
 /** Launches left undecided by the deployment files: production when nothing else starts a server. */
 function fallback(b: Builder, launches: ServerLaunch[]): void {
   const { project } = b;
-  const undecided = (l: ServerLaunch): boolean => !l.production && !l.lambda && !pathPurpose(project.root, l.location.path) && !/^a development run/.test(l.reason);
+  const undecided = (l: ServerLaunch): boolean => !l.production && !l.lambda && !pathPurpose(project.root, l.location.path) && !/^a development run/.test(l.reason) && l.reason !== SHADOWED_PROCFILE;
   const units = new Map<string, ServerLaunch[]>();
   for (const l of launches) {
     const unit = unitOf(project, b.collection, l.location.path);
@@ -301,10 +315,49 @@ function fallback(b: Builder, launches: ServerLaunch[]): void {
     const others = members.filter((l) => !l.lambda && !/^(test|example|mock|vendored)$/.test(pathPurpose(project.root, l.location.path)?.purpose ?? ''));
     if (!candidates.some((l) => l.production) && candidates.length === 1 && others.length === 1) {
       const [only] = candidates;
-      only.production = true;
-      only.reason = 'it is the only way the project starts a server';
+      const other = otherApp(b, only);
+      if (other) {
+        only.reason = `the only server launcher found, but not of the project's app: the routes of ${project.displayPath(other.module.path)} are served by something this launcher does not import`;
+      } else {
+        only.production = true;
+        only.reason = 'it is the only way the project starts a server';
+      }
     }
   }
+}
+
+/**
+ * A route handler in the launch's part of the project (tests, examples and the like aside) that
+ * the launched module does not import, directly or through other modules, at any level: the
+ * routes of another app, which something the project does not show starts (an MCP side server
+ * is not the API the project serves).
+ */
+function otherApp(b: Builder, launch: ServerLaunch): RouteHandler | undefined {
+  const { project } = b;
+  const start = launch.python?.module ?? (launch.invocation ? appTargetOf(project, launch.invocation)?.module : undefined);
+  if (!start) return undefined;
+  const unit = unitOf(project, b.collection, launch.location.path);
+  const handlers = applicationModel(project).routeHandlers.filter((h) => unitOf(project, b.collection, h.module.path) === unit && !pathPurpose(project.root, h.module.path));
+  if (handlers.length === 0) return undefined;
+  const reached = new Set<ModuleFacts>([start]);
+  const queue = [start];
+  const visit = (name: string): void => {
+    const to = project.module(name);
+    if (to && !reached.has(to)) {
+      reached.add(to);
+      queue.push(to);
+    }
+  };
+  while (queue.length > 0) {
+    const module = queue.pop()!;
+    for (const statement of module.imports) {
+      if (statement.typeCheckingOnly) continue;
+      const parts = statement.module.split('.');
+      for (let i = 1; i <= parts.length; i++) visit(parts.slice(0, i).join('.'));
+      if (statement.name && statement.name !== '*') visit(`${statement.module}.${statement.name}`);
+    }
+  }
+  return handlers.find((h) => !reached.has(h.module));
 }
 
 /** The kind of a deployment file of the project (`dockerfile`, `compose`, ...). */

@@ -129,6 +129,11 @@ function pulledBy(full: string): string[] {
  * in the tensorflow family; every `langchain*` package is langchain), a `google.cloud.*` client
  * (`google.cloud.bigquery`) or another `google.*` package (`google.generativeai`).
  */
+/** Whether some module imports the library at module level inside `try:` or `with contextlib.suppress(...)`. */
+function guardedSomewhere(project: Project, library: string): boolean {
+  return project.modules.some((m) => m.imports.some((i) => i.scope === 0 && i.conditional && !i.typeCheckingOnly && libraryOf(i.module) === library));
+}
+
 function libraryOf(name: string): string {
   const parts = name.split('.');
   if (parts[0] === 'google' && parts.length > 1) return parts.slice(0, parts[1] === 'cloud' && parts.length > 2 ? 3 : 2).join('.');
@@ -312,7 +317,7 @@ export const rule: Rule<Options> = {
 
 **One finding per library and app entry.** A library is reported once per start-up path — at its first module-level import that start-up reaches from the app entry (or from a router module no entry imports), breadth-first — with every other module-level import of it on that path as related locations: \`from keras.layers import Dense\`, \`from keras.layers import Dropout\` and \`import tensorflow as tf\` in three model modules are one finding, because deferring only some of them saves nothing. A library is a top-level package (\`keras\` and \`tensorflow\` count as one, as do the \`langchain*\` packages), a \`google.cloud.*\` client, or another \`google.*\` package. Two app entries that load the same library get one finding each, unless both would be at the same import.
 
-**Libraries start-up needs anyway are not reported (app-wide).** When a module on the start-up path uses the library while it is imported — a model loaded at module level, a class base, a decorator, an evaluated annotation, a module-level call such as \`tf.config...\`, but not a call under \`if __name__ == "__main__":\`, which an import does not run — or when project code that start-up runs calls it — a function called at module level (\`model = load_model()\`), a start-up hook (\`@app.on_event("startup")\`, \`lifespan=\`, \`add_event_handler("startup", fn)\`, Quart's \`before_serving\`, Sanic's \`before_server_start\`) and what they call or start in a thread, a few frames deep — deferring its imports would not shorten start-up: a single-purpose model server whose start-up loads its model says nothing. A library that another app-wide library imports itself is app-wide too (\`sentence_transformers\` loads \`torch\` and \`transformers\`), and so is one that another module-level import on the start-up path loads itself (\`statsmodels\` loads \`pandas\`, \`unstructured.partition.auto\` loads \`pandas\`): deferring it alone would save nothing. With \`report-app-wide\`, such a library gets one \`info\` finding where start-up uses it, with its imports as related locations.
+**Libraries start-up needs anyway are not reported (app-wide).** When a module on the start-up path uses the library while it is imported — a model loaded at module level, a class base, a decorator, an evaluated annotation, a module-level call such as \`tf.config...\`, but not a call under \`if __name__ == "__main__":\`, which an import does not run — or when project code that start-up runs calls it — a function called at module level (\`model = load_model()\`), a start-up hook (\`@app.on_event("startup")\`, \`lifespan=\`, \`add_event_handler("startup", fn)\`, Quart's \`before_serving\`, Sanic's \`before_server_start\`) and what they call or start in a thread, a few frames deep — deferring its imports would not shorten start-up: a single-purpose model server whose start-up loads its model says nothing. A library that another app-wide library imports itself is app-wide too (\`sentence_transformers\` loads \`torch\` and \`transformers\`), and so is one that another module-level import on the start-up path loads itself (\`statsmodels\` loads \`pandas\`, \`unstructured.partition.auto\` loads \`pandas\`): deferring it alone would save nothing. So is an optional library — one the project imports under a guard somewhere (\`try:\`, \`with contextlib.suppress(...)\`) — when start-up code imports modules by computed name (\`importlib.import_module(name)\` over a list of plugins' requirements): that is how a project checks which optional libraries are installed, and it loads them all. With \`report-app-wide\`, such a library gets one \`info\` finding where start-up uses it, with its imports as related locations.
 
 A module is heavy when it is in the built-in catalogue (\`torch\`, \`tensorflow\`, \`keras\`, \`jax\`, \`transformers\`, \`sentence_transformers\`, \`diffusers\`, \`google.generativeai\`, \`google.cloud.*\`, \`vertexai\`, \`langchain*\`, \`llama_index\`, \`pandas\`, \`polars\`, \`scipy.stats\` and other scipy submodules, \`sklearn\`, \`statsmodels\`, \`matplotlib\`, \`seaborn\`, \`plotly\`, \`cv2\`, \`spacy\`, \`nltk\`, \`gensim\`, \`sympy\`, \`numba\`, \`xgboost\`, \`lightgbm\`, \`catboost\`, \`onnxruntime\`), in \`heavy-modules\`, or — with \`--importtime FILE\`, the stderr of \`python -X importtime\` — measured at or above \`importtime-threshold-ms\` of cumulative import time; the measurement then decides and the message quotes it. \`light-modules\` removes entries.
 
@@ -366,12 +371,23 @@ def report():
       const { libraries, appWide, pulled } = librariesOf(project, path, app.routerModules, options, times);
       // Libraries start-up runs project code for (a model loaded by a module-level call or a start-up hook).
       if ([...libraries.keys()].some((l) => !appWide.has(l))) {
+        let probe: AppWideCause | undefined;
         for (const { module, call, owner } of startupCalls(project, path)) {
           const callee = project.canonical(call.callee);
+          if (!probe && (callee === 'importlib.import_module' || callee === 'builtins.__import__') && call.arguments.length > 0 && call.arguments[0].value.kind !== 'str') {
+            probe = { module, range: call.range, how: `\`${owner.module.scopes[owner.scopeIndex].qualname}\` imports modules by computed name at start-up (\`${call.calleeText}(...)\`), the way a project checks which optional libraries are installed` };
+          }
           if (!callee || callee.startsWith('builtins.') || project.definition(callee) || project.module(callee.split('.')[0])) continue;
           const library = libraryOf(callee);
           if (!libraries.has(library) || appWide.has(library)) continue;
           appWide.set(library, { module, range: call.range, how: `\`${owner.module.scopes[owner.scopeIndex].qualname}\` calls it at start-up` });
+        }
+        // Start-up that imports by computed name loads the optional libraries it probes: one the
+        // project imports under a guard (`try:`, `with contextlib.suppress(...)`) is among them.
+        if (probe) {
+          for (const library of libraries.keys()) {
+            if (!appWide.has(library) && guardedSomewhere(project, library)) appWide.set(library, { ...probe, how: `${probe.how}, and the project imports ${library} under a guard, as an optional library` });
+          }
         }
       }
       for (const [library, cause] of [...appWide]) {

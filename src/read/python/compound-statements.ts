@@ -38,7 +38,18 @@ export function ifStatement(x: ExtractionState, node: Node, ctx: WalkContext): v
   if (consequence) x.visit(consequence, guard ? { ...then, onceGuard: guard } : then);
   if (guard?.assigned) markOnce(x, callsBefore, guard);
   const elseCtx: WalkContext = { ...inner, typeChecking: ctx.typeChecking, mainGuard: ctx.mainGuard, conditional: true };
-  for (const alt of node.childrenForFieldName('alternative')) x.visit(alt, elseCtx);
+  for (const alt of node.childrenForFieldName('alternative')) {
+    // `elif url is not None:` requires its parameters as `if` does.
+    const altCondition = alt.type === 'elif_clause' ? alt.childForFieldName('condition') : null;
+    const altBody = altCondition ? alt.childForFieldName('consequence') : null;
+    if (!altCondition || !altBody || !inFunction || !params.some((p) => altCondition.text.includes(p.name))) {
+      x.visit(alt, elseCtx);
+      continue;
+    }
+    const altRequired = truthyParameters(x, altCondition, ctx.scope);
+    x.visit(altCondition, elseCtx);
+    x.visit(altBody, altRequired.length > 0 ? { ...elseCtx, requires: [...(ctx.requires ?? []), ...altRequired] } : elseCtx);
+  }
 }
 
 /**
@@ -247,7 +258,7 @@ function markOnce(x: ExtractionState, from: number, guard: OnceGuard): void {
   }
 }
 
-/** Imports inside a module-level `try` are conditional. */
+/** Imports inside a module-level `try` are conditional (so are those under `with contextlib.suppress(...)`: see withStatement). */
 export function tryStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {
   x.visitChildren(node, ctx.scope === 0 ? { ...ctx, moduleConditional: true } : ctx);
 }
@@ -277,11 +288,17 @@ export function whileStatement(x: ExtractionState, node: Node, ctx: WalkContext)
 
 export function withStatement(x: ExtractionState, node: Node, ctx: WalkContext): void {
   const isAsync = node.child(0)?.type === 'async';
+  let body = ctx;
   for (const child of node.namedChildren) {
     if (child.type === 'with_clause') {
-      for (const item of child.namedChildren) if (item.type === 'with_item') withItem(x, item, ctx, isAsync);
+      for (const item of child.namedChildren) {
+        if (item.type !== 'with_item') continue;
+        withItem(x, item, ctx, isAsync);
+        // A module-level `with contextlib.suppress(ImportError):` is a `try` that ignores the failure.
+        if (ctx.scope === 0 && /^(contextlib\.)?suppress\s*\(/.test(item.text)) body = { ...ctx, moduleConditional: true };
+      }
     } else {
-      x.visit(child, ctx);
+      x.visit(child, body);
     }
   }
 }
