@@ -3,7 +3,7 @@
  * test suite runs it too, in test/architecture.test.ts). Parsed with swc: dependency-cruiser 17
  * cannot load the TypeScript 7 compiler.
  *
- *   cli ─► run ─► rules ─► model ─► read ─► core
+ *   cli, server ─► run ─► rules ─► model ─► read ─► core
  *   reporters ─► core
  *
  * core       source files, positions, diagnostics, rule documentation, field reports
@@ -12,6 +12,7 @@
  * rules      one file per rule, the rule contract and the registry
  * run        the pipeline: configuration, cache, workers, stages, suppressions, fixes
  * reporters  text, JSON, SARIF, GitHub: format what they are given, decide nothing
+ * server     the Language Server Protocol server (`pylint-perf server`), on top like the CLI
  */
 
 const LAYERS = ['core', 'read', 'model', 'rules', 'run'];
@@ -44,10 +45,10 @@ module.exports = {
     },
     {
       name: 'nothing-imports-the-cli-or-tools',
-      comment: 'the CLI and the development tools sit on top',
+      comment: 'the CLI, the editor server and the development tools sit on top',
       severity: 'error',
       from: { path: '^src/(core|read|model|rules|run|reporters)/' },
-      to: { path: '^src/(cli|cli-main|tools/)' },
+      to: { path: '^src/(cli|cli-main|cli-watch|cli-output|tool-info|server/|tools/)' },
     },
     {
       name: 'no-circular',

@@ -7,7 +7,6 @@
 
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ConfigError, REPORT_UNUSED_SUPPRESSIONS_SELECTS, ruleSelectors, suggest, type FailOn } from './run/config.js';
@@ -17,11 +16,14 @@ import { parseImportTime, type ImportTimes } from './read/importtime.js';
 import { applyFixes, diffFixes } from './run/fixes.js';
 import { OutputError, outputPath, writeReport } from './cli-output.js';
 import { addNoqa } from './run/add-noqa.js';
-import { ruleDocPath, ruleMarkdown } from './core/rule-docs.js';
+import { ruleMarkdown } from './core/rule-docs.js';
+import { TOOL, VERSION } from './tool-info.js';
 import type { AnyRule } from './rules/rule.js';
 import { projectRootFor, resolveConfig, runCheck, selectorMatches, type CheckOptions, type CheckResult } from './run/runner.js';
 import { CACHE_DIR, cleanCache } from './run/cache.js';
 import { explainWhy } from './run/why.js';
+import { startLanguageServer } from './server/language-server.js';
+import { watchChecks } from './cli-watch.js';
 import { readSource } from './core/source.js';
 import { readProvenance } from './core/vcs.js';
 import { ALL_DIAGNOSTIC_SOURCES, CHECK_RULES } from './rules/index.js';
@@ -34,22 +36,9 @@ import { formatSarif } from './reporters/sarif.js';
 import { diffSentence, fixedSentence, formatText, noqaSentence } from './reporters/text.js';
 import { progressLine } from './reporters/progress.js';
 import { displayPath } from './core/paths.js';
-import type { Report, ToolInfo } from './reporters/report.js';
+import type { Report } from './reporters/report.js';
 
-const require = createRequire(import.meta.url);
-const PACKAGE = require('../package.json') as { version: string; homepage?: string; repository?: { url?: string } };
-export const VERSION: string = PACKAGE.version;
-
-/** The repository's web address (`git+https://github.com/o/r.git` → `https://github.com/o/r`). */
-const REPOSITORY = PACKAGE.repository?.url?.replace(/^git\+/, '').replace(/\.git$/, '');
-
-export const TOOL: ToolInfo = {
-  name: 'pylint-perf',
-  version: VERSION,
-  informationUri: PACKAGE.homepage ?? REPOSITORY,
-  // Pinned to the release tag, so the page matches the rule that produced the finding.
-  ruleHelpUri: REPOSITORY ? (rule) => `${REPOSITORY}/blob/v${VERSION}/${ruleDocPath(rule)}` : undefined,
-};
+export { TOOL, VERSION } from './tool-info.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
 type Format = (typeof FORMATS)[number];
@@ -72,6 +61,8 @@ Usage:
                                            report findings there (also takes --config FILE,
                                            --isolated and --no-cache)
   pylint-perf cache clean [PATH]           remove the project's .pylint-perf-cache/
+  pylint-perf server [--stdio]             a Language Server Protocol server on stdin/stdout, for
+                                           editors (diagnostics as you type, fixes, rule docs)
 
 Options for check:
   --format FORMAT             text | json | sarif | github | gitlab | junit (default: text)
@@ -97,6 +88,8 @@ Options for check:
   --changed-since REV         check only files changed since a git revision (the rest of the
                               project is still read for context); for CI on pull requests
   --no-cache                  neither read nor write .pylint-perf-cache/ (facts and findings by content)
+  --watch                     keep running: re-check on every change under the paths and print only
+                              the findings that appear (+) or go away (-); Ctrl-C stops
   --suppress-all              record every finding of the checked files in the bulk suppressions
                               file (pylint-perf-suppressions.json at the project root): later runs
                               report only new findings, and say how many the file suppressed
@@ -135,7 +128,7 @@ function didYouMean(word: string, candidates: readonly string[], otherwise = '')
   return hint !== undefined ? `; did you mean '${hint}'?` : otherwise;
 }
 
-const COMMANDS = ['check', 'rules', 'explain', 'cache'];
+const COMMANDS = ['check', 'rules', 'explain', 'cache', 'server'];
 
 /**
  * parseArgs, with its errors turned into our own usage messages: Node's name neither the command
@@ -186,12 +179,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
         return rest.some((a) => a === '--why' || a.startsWith('--why=')) ? await why(rest, io) : explain(rest, io);
       case 'cache':
         return cacheCommand(rest, io);
+      case 'server':
+        return await server(rest, io);
       default: {
         const hint = command.startsWith('-')
           ? `; options come after the command, e.g. 'pylint-perf check ${command} ...'`
           : existsSync(path.resolve(io.cwd, command))
             ? `; to check it, run 'pylint-perf check ${command}'`
-            : didYouMean(command, COMMANDS, ' (expected check, rules, explain or cache)');
+            : didYouMean(command, COMMANDS, ' (expected check, rules, explain, cache or server)');
         throw new UsageError(`unknown command '${command}'${hint}`);
       }
     }
@@ -321,11 +316,19 @@ function cacheCommand(args: string[], io: CliIO): number {
   return 0;
 }
 
+/** `server`: the language server speaks on stdin/stdout until the client says `exit` (which ends the process). */
+async function server(args: string[], io: CliIO): Promise<number> {
+  parseCommandArgs('server', { args, strict: true, options: { stdio: { type: 'boolean' } } });
+  const connection = startLanguageServer({ input: process.stdin, output: process.stdout, cwd: io.cwd });
+  return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
+}
+
 async function check(args: string[], io: CliIO): Promise<number> {
   const { values, positionals } = parseCheckArgs(args);
   const output = values.output !== undefined ? outputPath(values.output, io.cwd) : undefined;
   const progress = progressLine(io.stderr, io.env);
   const options = { ...checkOptions(values, positionals, io.cwd), progress: progress?.update };
+  if (values.watch) return watchChecks({ ...options, progress: undefined }, io, async (result) => render(reportOf(result, undefined, undefined, io.cwd), values, io, false));
   const { result, fixed } = await checkAndFix(options, values.fix === true, values['unsafe-fixes'] === true).finally(() => progress?.end());
   if (values['add-noqa']) return addNoqaComments(result, io);
   if (values.diff) return showDiff(result, values['unsafe-fixes'] === true, io);
@@ -388,6 +391,7 @@ function parseCheckArgs(args: string[]) {
       'add-noqa': { type: 'boolean' },
       statistics: { type: 'boolean' },
       diff: { type: 'boolean' },
+      watch: { type: 'boolean' },
     },
   });
   const { values } = parsed;
@@ -397,6 +401,8 @@ function parseCheckArgs(args: string[]) {
   if (values['sarif-category'] !== undefined && values.format !== 'sarif') throw new UsageError('--sarif-category needs --format sarif');
   if (values['unsafe-fixes'] && !values.fix && !values.diff) throw new UsageError('--unsafe-fixes needs --fix or --diff (it adds the unsafe fixes to what they apply or show)');
   if (values.diff && values.fix) throw new UsageError('--diff shows what --fix would change without writing: use one or the other');
+  const notWatched = ['fix', 'diff', 'add-noqa', 'statistics', 'output', 'changed-since', 'suppress-all', 'suppress-rule', 'prune-suppressions'].filter((o) => values[o as keyof typeof values] !== undefined);
+  if (values.watch && (notWatched.length > 0 || values.format !== 'text')) throw new UsageError(`--watch prints findings as text as they change; it does not combine with ${notWatched.length > 0 ? `--${notWatched[0]}` : `--format ${values.format}`}`);
   const failOn = values['fail-on'];
   if (failOn !== undefined && !['error', 'warning', 'info', 'never'].includes(failOn)) {
     throw new UsageError(`--fail-on must be error, warning, info or never, not '${failOn}'`);

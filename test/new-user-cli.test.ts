@@ -150,7 +150,7 @@ describe('typos get our own message and a suggestion', () => {
   it('an unknown command', async () => {
     expect(await firstLine(['chek', '.'])).toBe("pylint-perf: unknown command 'chek'; did you mean 'check'?");
     expect(await firstLine(['a.py'])).toBe("pylint-perf: unknown command 'a.py'; to check it, run 'pylint-perf check a.py'");
-    expect(await firstLine(['frobnicate'])).toBe("pylint-perf: unknown command 'frobnicate' (expected check, rules, explain or cache)");
+    expect(await firstLine(['frobnicate'])).toBe("pylint-perf: unknown command 'frobnicate' (expected check, rules, explain, cache or server)");
     expect(await firstLine(['cache', 'clen'])).toBe("pylint-perf: unknown subcommand 'clen' for 'cache'; did you mean 'clean'?");
   });
 

@@ -50,7 +50,7 @@ export class UsageError extends Error {}
 
 const GLOB_MAGIC = /[*?[\]{}]/;
 
-function isPythonSource(name: string): boolean {
+export function isPythonSource(name: string): boolean {
   return name.endsWith('.py');
 }
 

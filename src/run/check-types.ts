@@ -5,6 +5,7 @@ import type { PythonParser } from '../read/python/parser.js';
 import type { AnyRule, RunInputs } from '../rules/rule.js';
 import type { BulkOptions } from './bulk-suppressions.js';
 import type { Config, FailOn } from './config.js';
+import type { RunSession } from './session.js';
 
 export interface CheckOptions {
   paths: string[];
@@ -43,6 +44,8 @@ export interface CheckOptions {
   progress?: (done: number, total: number) => void;
   /** Reuse a parser across runs (editor / watch mode); created and disposed here otherwise. */
   parser?: PythonParser;
+  /** What a long-lived process keeps between runs: unsaved buffers, file texts, facts (editor / watch mode). */
+  session?: RunSession;
 }
 
 export interface CheckResult {

@@ -30,13 +30,15 @@ export type { CheckOptions, CheckResult } from './check-types.js';
 export { projectRootFor, resolveConfig, selectorMatches, selectRules } from './settings.js';
 
 export async function runCheck(options: CheckOptions): Promise<CheckResult> {
-  const settings = settle(options);
-  const discovered = await discover(options, settings);
   const timer = new Timer();
-  const files = await readFiles(discovered, settings);
+  const settings = settle(options);
+  const discovered = options.session ? await options.session.discovery(JSON.stringify([options.paths, options.cwd, settings.config]), () => discover(options, settings)) : await discover(options, settings);
+  timer.lap('settle and discover');
+  const files = await readFiles(discovered, settings, options.session);
   timer.lap('discover and read');
   const cache = options.cache === false ? undefined : new Cache(settings.root);
-  const { outcome, cacheHit } = await analyseOrReuse({ settings, discovered, files, parser: options.parser, progress: options.progress }, cache, timer);
+  const { outcome, cacheHit } = await analyseOrReuse({ settings, discovered, files, parser: options.parser, progress: options.progress, session: options.session }, cache, timer);
+  options.session?.endRun();
   const filtered = withBulkSuppressions(filterFindings(outcome.raw, outcome.suppressions, settings, discovered.targets), options, settings, discovered, files);
   return checkResult({ settings, discovered, files, outcome, filtered, cacheHit });
 }

@@ -54,7 +54,8 @@ export async function extractFacts(requests: FactRequest[], parser?: PythonParse
   if (requests.length === 0) return [];
   const script = workerScript();
   const workers = workerCount(requests.length);
-  if (parser || !script || requests.length < MIN_FILES_FOR_WORKERS || workers < 2) {
+  // A parser handed in (editor, watch mode) does the few files an edit leaves; many go to workers.
+  if (!script || requests.length < MIN_FILES_FOR_WORKERS || workers < 2) {
     const own = parser ?? (await PythonParser.create());
     try {
       return requests.map((r, i) => {

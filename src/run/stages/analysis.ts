@@ -10,6 +10,7 @@ import type { SuppressionFact } from '../../read/python/facts.js';
 import { checksCode, type RunInputs } from '../../rules/rule.js';
 import { contentKey, type Cache } from '../cache.js';
 import type { RunSettings } from '../settings.js';
+import type { RunSession } from '../session.js';
 import type { Timer } from '../timing.js';
 import type { Discovered } from './discover.js';
 import { moduleFacts } from './facts.js';
@@ -33,16 +34,19 @@ export interface AnalysisInput {
   readonly discovered: Discovered;
   readonly files: ReadFiles;
   readonly parser?: PythonParser;
+  readonly session?: RunSession;
   /** Told how many files are parsed, of how many (the CLI's progress line). */
   readonly progress?: (done: number, total: number) => void;
 }
 
 export async function analyseOrReuse(input: AnalysisInput, cache: Cache | undefined, timer: Timer): Promise<{ outcome: RunOutcome; cacheHit: boolean }> {
+  // Unsaved buffers change with every keystroke: their runs are not worth keeping on disk.
+  const keepRuns = cache !== undefined && !input.session?.overlays.size;
   const key = runKey(input);
-  const cached = cache?.get<RunOutcome>('runs', key);
+  const cached = keepRuns ? cache.get<RunOutcome>('runs', key) : undefined;
   if (cached) return { outcome: cached, cacheHit: true };
   const { outcome, factKeys } = await analyse(input, cache, timer);
-  if (cache) {
+  if (cache && keepRuns) {
     cache.set('runs', key, outcome);
     // The facts this run used are kept when the cache is pruned.
     cache.prune(new Set([...[...input.files.python.values()].map((t) => t.key), ...factKeys]));
@@ -73,7 +77,7 @@ async function analyse(input: AnalysisInput, cache: Cache | undefined, timer: Ti
   const { settings, discovered, files } = input;
   const { targets } = discovered;
   const deployment = await readDeploymentModel(files.deployment, settings.root, targets);
-  const facts = await moduleFacts({ settings, discovered, python: files.python, deployment: deployment.model, parser: input.parser, progress: input.progress }, cache, timer);
+  const facts = await moduleFacts({ settings, discovered, python: files.python, deployment: deployment.model, parser: input.parser, progress: input.progress, session: input.session }, cache, timer);
   const project = buildProject(facts.modules, discovered, deployment.model, settings);
   const targetModules = facts.modules.filter((m) => targets.has(m.path));
   timer.lap('deployment model');

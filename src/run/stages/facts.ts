@@ -16,6 +16,7 @@ import { serverImportRoot } from '../../model/serving.js';
 import { contentKey, type Cache } from '../cache.js';
 import type { RunSettings } from '../settings.js';
 import type { Timer } from '../timing.js';
+import type { RunSession } from '../session.js';
 import type { Discovered } from './discover.js';
 import { lambdaDirectories } from './model.js';
 import type { PythonText } from './read.js';
@@ -28,6 +29,8 @@ export interface FactsInput {
   readonly parser?: PythonParser;
   /** Told how many files are parsed, of how many. */
   readonly progress?: Progress;
+  /** Facts kept in memory between runs (editor / watch mode), looked up before the disk cache. */
+  readonly session?: RunSession;
 }
 
 export interface FactsOutcome {
@@ -43,10 +46,13 @@ export async function moduleFacts(input: FactsInput, cache: Cache | undefined, t
   const requests = factRequests(input);
   const byFile = new Map<string, ModuleFacts>();
   const missing: FactRequest[] = [];
+  const { session } = input;
   for (const { key, request } of requests.values()) {
-    const hit = cache?.get<ModuleFacts>('facts', key);
-    if (hit) byFile.set(request.path, hit);
-    else missing.push(request);
+    const hit = session?.factsFor(key) ?? cache?.get<ModuleFacts>('facts', key);
+    if (hit) {
+      byFile.set(request.path, hit);
+      session?.keepFacts(key, hit);
+    } else missing.push(request);
   }
   timer.lap(`facts from cache (${byFile.size})`);
   const extracted = await extractFacts(missing, input.parser, input.progress);
@@ -55,7 +61,9 @@ export async function moduleFacts(input: FactsInput, cache: Cache | undefined, t
   for (const result of extracted) {
     if ('facts' in result) {
       byFile.set(result.path, result.facts);
-      cache?.set('facts', requests.get(result.path)!.key, result.facts);
+      // An unsaved buffer's facts stay in memory: the disk cache holds what is on disk.
+      if (!session?.overlays.has(result.path)) cache?.set('facts', requests.get(result.path)!.key, result.facts);
+      session?.keepFacts(requests.get(result.path)!.key, result.facts);
     } else if (input.discovered.targets.has(result.path)) {
       notices.push({ kind: 'internal-error', path: result.path, message: `internal error while extracting facts (${result.error}); file skipped, the run went on — please report this` });
     }

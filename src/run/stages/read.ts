@@ -11,6 +11,7 @@ import { deploymentFileKind } from '../../read/discover.js';
 import { moduleIdentity, sourceRootPrefixes, type ModuleIdentity } from '../../model/modules.js';
 import { contentKey } from '../cache.js';
 import type { RunSettings } from '../settings.js';
+import type { RunSession } from '../session.js';
 import type { Discovered } from './discover.js';
 
 export interface PythonText {
@@ -28,10 +29,11 @@ export interface ReadFiles {
   readonly notices: readonly Notice[];
 }
 
-export async function readFiles(discovered: Discovered, settings: RunSettings): Promise<ReadFiles> {
+export async function readFiles(discovered: Discovered, settings: RunSettings, session?: RunSession): Promise<ReadFiles> {
   const { pythonFiles, deploymentFiles, targets } = discovered;
-  const pythonRead = await readAll(pythonFiles);
-  const deploymentRead = await readAll(deploymentFiles);
+  const read = session ? (file: string) => session.read(file) : readSource;
+  const pythonRead = await readAll(pythonFiles, read);
+  const deploymentRead = await readAll(deploymentFiles, read);
   const notices = [...pythonFiles.map((f, i) => [f, pythonRead[i]] as const), ...deploymentFiles.map((f, i) => [f, deploymentRead[i]] as const)]
     .filter(([file]) => targets.has(file))
     .flatMap(([, source]) => (source.ok ? source.notices : [source.notice]));
@@ -53,17 +55,17 @@ export async function readFiles(discovered: Discovered, settings: RunSettings): 
 }
 
 /** Reads files with a few reads in flight at once (the file system, not the CPU, is the limit); results in order. */
-async function readAll(files: readonly string[]): Promise<SourceResult[]> {
+async function readAll(files: readonly string[], read: (file: string) => Promise<SourceResult>): Promise<SourceResult[]> {
   const queue = files.entries();
-  const lanes = await Promise.all(Array.from({ length: Math.min(32, files.length) }, () => readLane(queue)));
+  const lanes = await Promise.all(Array.from({ length: Math.min(32, files.length) }, () => readLane(queue, read)));
   const out: SourceResult[] = new Array(files.length);
   for (const [i, source] of lanes.flat()) out[i] = source;
   return out;
 }
 
 /** One reader: takes the next file from the queue it shares with the others until none is left. */
-async function readLane(queue: IterableIterator<[number, string]>): Promise<[number, SourceResult][]> {
-  const read: [number, SourceResult][] = [];
-  for (const [i, file] of queue) read.push([i, await readSource(file)]);
-  return read;
+async function readLane(queue: IterableIterator<[number, string]>, read: (file: string) => Promise<SourceResult>): Promise<[number, SourceResult][]> {
+  const out: [number, SourceResult][] = [];
+  for (const [i, file] of queue) out.push([i, await read(file)]);
+  return out;
 }
