@@ -98,6 +98,8 @@ class LanguageServer {
     });
     documents.onDidOpen(() => this.schedule());
     documents.onDidChangeContent(() => this.schedule());
+    // A saved file (the configuration among them) is read from the disk at the next check.
+    documents.onDidSave(() => this.schedule());
     documents.onDidClose((e) => {
       this.session.overlays.delete(fileURLToPath(e.document.uri));
       this.publish(e.document.uri, []);
@@ -150,7 +152,7 @@ class LanguageServer {
     this.canShowDocument = params.capabilities.window?.showDocument?.support === true;
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.Empty] },
         hoverProvider: true,
         executeCommandProvider: { commands: [EXPLAIN_COMMAND] },
