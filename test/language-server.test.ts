@@ -237,6 +237,11 @@ describe.runIf(built)('pylint-perf server (Language Server Protocol over stdio)'
     await editor.replace(uri, fixed);
     await editor.until(uri, (d) => !d.some((x) => x.code === 'PP301'), 'PP301 to go once the buffer has the worker class');
     expect(readFileSync(path.join(root, 'Dockerfile'), 'utf8')).toBe(dockerfile);
+
+    // What the run says about a file (here a syntax error) shows on it too.
+    const broken = await editor.open(path.join(root, 'app', 'main.py'), 'from fastapi import FastAPI\n\napp = FastAPI(\n\ndef f(:\n');
+    const [notice] = await editor.until(broken, (d) => d.length > 0, 'the syntax error notice');
+    expect(notice).toMatchObject({ code: 'SyntaxError', severity: 2, source: 'pylint-perf' });
   }, 60_000);
 
   it('answers shutdown once the check in progress (parsing in worker threads) has ended, then exits with 0', async () => {

@@ -41,7 +41,7 @@ import { ConfigError } from '../run/config.js';
 import { runCheck } from '../run/runner.js';
 import { RunSession } from '../run/session.js';
 import { TOOL } from '../tool-info.js';
-import { codeActions, contains, EXPLAIN_COMMAND, fileUri, findingsFor, lspDiagnostic, ruleHover, SOURCE } from './lsp-mapping.js';
+import { codeActions, contains, EXPLAIN_COMMAND, fileUri, findingsFor, lspDiagnostic, noticeDiagnostic, ruleHover, SOURCE } from './lsp-mapping.js';
 
 export interface ServerIO {
   input: NodeJS.ReadableStream;
@@ -208,7 +208,8 @@ class LanguageServer {
       if (!d.uri.startsWith('file:')) continue;
       const file = fileURLToPath(d.uri);
       if (!isPythonSource(file) && !deploymentFileKind(file)) continue;
-      this.publish(d.uri, (byFile.get(file) ?? []).map((f) => lspDiagnostic(f, RULES)));
+      const notices = result.notices.filter((n) => n.path === file).map(noticeDiagnostic);
+      this.publish(d.uri, [...notices, ...(byFile.get(file) ?? []).map((f) => lspDiagnostic(f, RULES))]);
     }
     for (const d of open) if (!existsSync(fileURLToPath(d.uri))) this.session.filesChanged();
   }

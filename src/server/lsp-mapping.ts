@@ -14,7 +14,7 @@ import {
   type Range,
   type TextEdit as LspTextEdit,
 } from 'vscode-languageserver/node';
-import type { Diagnostic, Severity, SourceRange } from '../core/diagnostics.js';
+import { NOTICE_KINDS, type Diagnostic, type Notice, type Severity, type SourceRange } from '../core/diagnostics.js';
 import { ruleMarkdown } from '../core/rule-docs.js';
 import type { AnyRule } from '../rules/rule.js';
 import { TOOL } from '../tool-info.js';
@@ -53,6 +53,16 @@ export function lspDiagnostic(d: Diagnostic, rules: ReadonlyMap<string, AnyRule>
       : {}),
     data: { rule: d.rule, fixable: d.fix !== undefined },
   };
+}
+
+/**
+ * What the run had to say about a file (a syntax error, undecodable bytes, a rule that failed):
+ * shown on the file as the editor would show a compiler's message, at the notice's line.
+ */
+export function noticeDiagnostic(n: Notice): LspDiagnostic {
+  const line = Math.max(0, (n.line ?? 1) - 1);
+  const { title, level } = NOTICE_KINDS[n.kind];
+  return { range: { start: { line, character: 0 }, end: { line, character: 0 } }, severity: SEVERITY[level], source: SOURCE, code: title, message: n.message };
 }
 
 /** The engine findings that an LSP diagnostic of a code action request stands for (same code, same start). */
