@@ -22,8 +22,6 @@ import type { AnyRule } from './rules/rule.js';
 import { projectRootFor, resolveConfig, runCheck, selectorMatches, type CheckOptions, type CheckResult } from './run/runner.js';
 import { CACHE_DIR, cleanCache } from './run/cache.js';
 import { explainWhy } from './run/why.js';
-import { startLanguageServer } from './server/language-server.js';
-import { watchChecks } from './cli-watch.js';
 import { readSource } from './core/source.js';
 import { readProvenance } from './core/vcs.js';
 import { ALL_DIAGNOSTIC_SOURCES, CHECK_RULES } from './rules/index.js';
@@ -319,6 +317,8 @@ function cacheCommand(args: string[], io: CliIO): number {
 /** `server`: the language server speaks on stdin/stdout until the client says `exit` (which ends the process). */
 async function server(args: string[], io: CliIO): Promise<number> {
   parseCommandArgs('server', { args, strict: true, options: { stdio: { type: 'boolean' } } });
+  // Loaded on demand: the protocol library costs every other command a tenth of a second to load.
+  const { startLanguageServer } = await import('./server/language-server.js');
   const connection = startLanguageServer({ input: process.stdin, output: process.stdout, cwd: io.cwd });
   return new Promise<number>((resolve) => connection.onExit(() => resolve(0)));
 }
@@ -328,7 +328,10 @@ async function check(args: string[], io: CliIO): Promise<number> {
   const output = values.output !== undefined ? outputPath(values.output, io.cwd) : undefined;
   const progress = progressLine(io.stderr, io.env);
   const options = { ...checkOptions(values, positionals, io.cwd), progress: progress?.update };
-  if (values.watch) return watchChecks({ ...options, progress: undefined }, io, async (result) => render(reportOf(result, undefined, undefined, io.cwd), values, io, false));
+  if (values.watch) {
+    const { watchChecks } = await import('./cli-watch.js');
+    return watchChecks({ ...options, progress: undefined }, io, async (result) => render(reportOf(result, undefined, undefined, io.cwd), values, io, false));
+  }
   const { result, fixed } = await checkAndFix(options, values.fix === true, values['unsafe-fixes'] === true).finally(() => progress?.end());
   if (values['add-noqa']) return addNoqaComments(result, io);
   if (values.diff) return showDiff(result, values['unsafe-fixes'] === true, io);

@@ -21,7 +21,7 @@ import type { Project } from './project.js';
 /** Base classes that dispatch nothing themselves. */
 const INERT_BASES = new Set(['builtins.object', 'abc.ABC', 'typing.Protocol', 'typing.Generic', 'typing_extensions.Protocol']);
 
-const IDENTIFIER = /[A-Za-z_][A-Za-z0-9_]*/g;
+const NOT_NAME = /[^A-Za-z0-9_]+/;
 
 /** Every identifier the project's facts mention outside definitions: callees, arguments, values, decorators, imports, strings. */
 export function referencedNames(project: Project): ReadonlySet<string> {
@@ -30,9 +30,10 @@ export function referencedNames(project: Project): ReadonlySet<string> {
 
 function collect(project: Project): Set<string> {
   const names = new Set<string>();
+  // Splitting on what cannot be part of a name is several times faster than matching names.
   const add = (text: string | null | undefined): void => {
     if (!text) return;
-    for (const m of text.matchAll(IDENTIFIER)) names.add(m[0]);
+    for (const word of text.split(NOT_NAME)) if (word !== '') names.add(word);
   };
   const addValue = (value: ValueFact): void => {
     if (value.kind === 'str') add(value.value);

@@ -15,7 +15,7 @@
  *   snippets are uploaded). Such a link is a notice.
  */
 
-import { existsSync, promises as fs, type Dirent } from 'node:fs';
+import { existsSync, promises as fs, readdirSync, realpathSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import ignoreFactory, { type Ignore } from 'ignore';
 import type { Notice } from '../core/diagnostics.js';
@@ -269,12 +269,15 @@ class Discoverer {
     return this.gitignore ? this.gitignore.ignored(abs, isDir) : false;
   }
 
-  private async addFile(abs: string, into = this.found): Promise<void> {
-    let real = abs;
-    try {
-      real = await fs.realpath(abs);
-    } catch {
-      // dangling link: reported when it is read
+  /** `known`: the real path when the walk knows it (a plain file in a directory whose real path is known). */
+  private async addFile(abs: string, into = this.found, known?: string): Promise<void> {
+    let real = known ?? abs;
+    if (known === undefined) {
+      try {
+        real = await fs.realpath(abs);
+      } catch {
+        // dangling link: reported when it is read
+      }
     }
     if (real !== abs && this.outside(abs, real)) return;
     if (!into.has(real)) into.set(real, abs);
@@ -282,44 +285,45 @@ class Discoverer {
 
   /** A directory, depth first in name order; each real directory once. */
   private async walk(dir: string, base: string): Promise<void> {
-    const entries = await this.readDirectory(dir);
-    if (!entries) return;
+    const listed = await this.readDirectory(dir);
+    if (!listed) return;
+    const { entries, real } = listed;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const abs = path.join(dir, entry.name);
       const type = await this.entryType(abs, entry);
       if (!type) continue;
+      // A plain file's real path is its directory's real path and its name: no system call.
+      const known = entry.isSymbolicLink() ? undefined : path.join(real, entry.name);
       if (type.isDir) {
         if (await this.excluded(abs, true, base)) continue;
         await this.walk(abs, base);
       } else if ((type.isFile || !entry.isDirectory()) && isPythonSource(entry.name)) {
         if (await this.excluded(abs, false, base)) continue;
-        await this.addFile(abs);
+        await this.addFile(abs, this.found, known);
       } else if (type.isFile && deploymentFileKind(abs)) {
         if (await this.excluded(abs, false, base)) continue;
-        await this.addFile(abs, this.deployment);
+        await this.addFile(abs, this.deployment, known);
       }
     }
   }
 
   /** The entries of a directory not visited yet and inside the project; undefined (with a notice when unreadable) otherwise. */
-  private async readDirectory(dir: string): Promise<Dirent[] | undefined> {
-    let real: string;
-    try {
-      real = await fs.realpath(dir);
-    } catch (error) {
-      this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${(error as NodeJS.ErrnoException).code}); skipped` });
+  private async readDirectory(dir: string): Promise<{ entries: Dirent[]; real: string } | undefined> {
+    const fetched = readDirectorySync(dir);
+    if ('error' in fetched && fetched.real === undefined) {
+      this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${fetched.error}); skipped` });
       return undefined;
     }
+    const real = fetched.real!;
     if (this.visitedDirs.has(real)) return undefined; // symlink loop or a second link to the same directory
     if (real !== dir && this.outside(dir, real)) return undefined;
     this.visitedDirs.add(real);
-    try {
-      return await fs.readdir(dir, { withFileTypes: true });
-    } catch (error) {
-      this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${(error as NodeJS.ErrnoException).code}); skipped` });
+    if ('error' in fetched) {
+      this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${fetched.error}); skipped` });
       return undefined;
     }
+    return { entries: fetched.entries, real };
   }
 
   /** Whether an entry is a directory or a file, through a symbolic link; undefined for a broken link (a notice for a Python one). */
@@ -335,6 +339,24 @@ class Discoverer {
       }
       return undefined;
     }
+  }
+}
+
+/** A directory's real path and entries, or the error code of what failed. */
+type Fetched = { real: string; entries: Dirent[] } | { real?: string; error: string | undefined };
+
+/** Synchronous calls: thousands of directories cost more in trips through libuv's thread pool than in the calls. */
+function readDirectorySync(dir: string): Fetched {
+  let real: string;
+  try {
+    real = realpathSync(dir);
+  } catch (error) {
+    return { error: (error as NodeJS.ErrnoException).code };
+  }
+  try {
+    return { real, entries: readdirSync(dir, { withFileTypes: true }) };
+  } catch (error) {
+    return { real, error: (error as NodeJS.ErrnoException).code };
   }
 }
 
