@@ -13,29 +13,22 @@ import { ConfigError, REPORT_UNUSED_SUPPRESSIONS_SELECTS, ruleSelectors, suggest
 import type { Diagnostic, Severity } from './core/diagnostics.js';
 import { deploymentFileKind, UsageError } from './read/discover.js';
 import { parseImportTime, type ImportTimes } from './read/importtime.js';
-import { applyFixes, diffFixes } from './run/fixes.js';
 import { OutputError, outputPath, writeReport } from './cli-output.js';
-import { addNoqa } from './run/add-noqa.js';
 import { ruleMarkdown } from './core/rule-docs.js';
 import { TOOL, VERSION } from './tool-info.js';
 import type { AnyRule } from './rules/rule.js';
 import { projectRootFor, resolveConfig, runCheck, selectorMatches, type CheckOptions, type CheckResult } from './run/runner.js';
 import { CACHE_DIR, cleanCache } from './run/cache.js';
-import { explainWhy } from './run/why.js';
 import { readSource } from './core/source.js';
-import { readProvenance } from './core/vcs.js';
 import { ALL_DIAGNOSTIC_SOURCES, CHECK_RULES } from './rules/index.js';
-import { formatGithub } from './reporters/github.js';
-import { formatGitlab } from './reporters/gitlab.js';
 import { formatJson } from './reporters/json.js';
-import { formatJunit } from './reporters/junit.js';
-import { formatStatistics } from './reporters/statistics.js';
-import { formatSarif } from './reporters/sarif.js';
 import { diffSentence, fixedSentence, formatText, noqaSentence } from './reporters/text.js';
 import { progressLine } from './reporters/progress.js';
 import { displayPath } from './core/paths.js';
 import type { Report } from './reporters/report.js';
 
+// What only some commands need (fixes, other report formats, explain --why, the editor server)
+// is imported where it is used: a one-file check loads what it runs.
 export { TOOL, VERSION } from './tool-info.js';
 
 const FORMATS = ['text', 'json', 'sarif', 'github', 'gitlab', 'junit'] as const;
@@ -248,6 +241,7 @@ async function why(args: string[], io: CliIO): Promise<number> {
   if (positionals.length > 0) throw new UsageError(`explain --why takes one FILE:LINE, not also '${positionals[0]}'`);
   if (!values.why) throw new UsageError('explain --why needs FILE:LINE, e.g. pylint-perf explain --why app/routes.py:42');
   if (values.config && values.isolated) throw new UsageError('--config and --isolated exclude each other');
+  const { explainWhy } = await import('./run/why.js');
   const text = await explainWhy({ location: values.why, cwd: io.cwd, rules: CHECK_RULES, configFile: values.config, isolated: values.isolated, cache: values['no-cache'] ? false : undefined });
   io.stdout.write(text);
   return 0;
@@ -346,12 +340,14 @@ async function check(args: string[], io: CliIO): Promise<number> {
 
 /** `--add-noqa`: the comments written, what was left, exit 0 (the findings are now suppressed). */
 async function addNoqaComments(result: CheckResult, io: CliIO): Promise<number> {
+  const { addNoqa } = await import('./run/add-noqa.js');
   io.stdout.write(noqaSentence(await addNoqa(result.diagnostics)));
   return 0;
 }
 
 /** `--diff`: what `--fix` would change, as a patch on stdout; exit 1 when there is something to fix. */
 async function showDiff(result: CheckResult, unsafe: boolean, io: CliIO): Promise<number> {
+  const { diffFixes } = await import('./run/fixes.js');
   const { patch, fixed, files } = await diffFixes(result.diagnostics, unsafe, (f) => displayPath(f, io.cwd));
   io.stdout.write(patch);
   io.stderr.write(diffSentence(fixed, files));
@@ -479,6 +475,7 @@ function extendSelect(values: CheckValues): string[] | undefined {
 async function checkAndFix(options: CheckOptions, fix: boolean, unsafe: boolean): Promise<{ result: CheckResult; fixed?: Report['fixed'] }> {
   const result = await runCheck(options);
   if (!fix) return { result };
+  const { applyFixes } = await import('./run/fixes.js');
   const outcome = await applyFixes(result.diagnostics, unsafe);
   if (outcome.fixed === 0) return { result };
   return { result: await runCheck(options), fixed: { findings: outcome.fixed, files: outcome.files } };
@@ -515,7 +512,7 @@ async function render(report: Report, values: CheckValues, io: CliIO, toFile: bo
   const quiet = values.quiet === true;
   if (values.statistics) {
     printNotices(report, quiet, io);
-    return formatStatistics(report, values.format === 'json' ? 'json' : 'text');
+    return (await import('./reporters/statistics.js')).formatStatistics(report, values.format === 'json' ? 'json' : 'text');
   }
   switch (values.format as Format) {
     case 'json': {
@@ -524,22 +521,26 @@ async function render(report: Report, values: CheckValues, io: CliIO, toFile: bo
       return text;
     }
     case 'sarif': {
+      const [{ formatSarif }, { readProvenance }] = await Promise.all([import('./reporters/sarif.js'), import('./core/vcs.js')]);
       const full = { ...report, sourceLines: await sourceLines(report.diagnostics), provenance: readProvenance(report.srcRoot!) };
       const text = formatSarif(full, { category: values['sarif-category'] });
       printNotices(report, quiet, io);
       return text;
     }
     case 'gitlab': {
+      const { formatGitlab } = await import('./reporters/gitlab.js');
       const text = formatGitlab({ ...report, sourceLines: await sourceLines(report.diagnostics) });
       printNotices(report, quiet, io);
       return text;
     }
     case 'junit': {
+      const { formatJunit } = await import('./reporters/junit.js');
       const text = formatJunit(report);
       printNotices(report, quiet, io);
       return text;
     }
     case 'github': {
+      const { formatGithub } = await import('./reporters/github.js');
       const text = formatGithub(report);
       if (report.fixed && !quiet) io.stderr.write(`${fixedSentence(report.fixed)}\n`);
       return text;

@@ -54,7 +54,7 @@ export interface RuleMetadata<O = Record<string, unknown>> {
 
 /** What the `contexts` option of a rule with execution contexts does (docs and configuration schema). */
 export const CONTEXTS_OPTION =
-  'The execution contexts whose findings are reported, among `server`, `startup`, `library`, `script`, `test`, `example` and `lambda` (see "Execution contexts" in the README; `pylint-perf explain --why FILE:LINE` shows where a function runs).';
+  'The execution contexts whose findings are reported, among `server`, `startup`, `library`, `script`, `test`, `example`, `lambda` and `unused` (see "Execution contexts" in the README; `pylint-perf explain --why FILE:LINE` shows where a function runs).';
 
 /** The rule's documentation as one Markdown page. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
