@@ -20,6 +20,8 @@ const MAX_REWRITES = 24;
 /** Builtins that a star import from the standard library or a third-party package is assumed not to rebind. */
 /** The token that names an unannotated parameter (see read/python/definitions.ts). */
 const PARAMETER_TOKEN = '<param>';
+/** A parameter type being worked out (see Project.parameterTypeOf). */
+const PENDING = Symbol('pending');
 
 /** Decorators that make a method read as an attribute: `repo.orders` is what the method returns. */
 const PROPERTY_DECORATORS: ReadonlySet<string> = new Set(['builtins.property', 'functools.cached_property']);
@@ -64,6 +66,12 @@ export interface TypeEvidence {
  * (`obj.method(a)` and `Class.method(a)` fill the parameters after `self`/`cls`); undefined when
  * it leaves the parameter out, `'unknown'` when `*args`/`**kwargs` could fill it.
  */
+/** A test file: `test_*.py`, `*_test.py`, `conftest.py`, or a file under a `tests/` or `test/` folder of the project. */
+function isTestFile(root: string, file: string): boolean {
+  const parts = path.relative(root, file).split(path.sep);
+  return /^test_.*\.py$|_test\.py$|^conftest\.py$/.test(parts[parts.length - 1]) || parts.slice(0, -1).some((d) => d === 'tests' || d === 'test');
+}
+
 export function argumentFor(fn: ScopeFact, call: CallFact, name: string): ArgumentFact | undefined | 'unknown' {
   if (call.arguments.some((a) => a.splat)) return 'unknown';
   const byKeyword = call.arguments.find((a) => a.keyword === name);
@@ -320,7 +328,9 @@ export class Project {
     if (!this.callsByLastName) {
       const index = new Map<string, CallFact[]>();
       for (const module of this.modules) {
+        const inTests = isTestFile(this.root, module.path);
         for (const call of module.calls) {
+          if (inTests) this.testCalls.add(call);
           if (!call.callee || call.callee.includes(PARAMETER_TOKEN)) continue;
           const last = call.callee.slice(call.callee.lastIndexOf('.') + 1);
           (index.get(last) ?? index.set(last, []).get(last)!).push(call);
@@ -370,22 +380,67 @@ export class Project {
    * calls that pass `None` or leave it out; null when calls disagree, pass `*args`, or none is seen.
    */
   private parameterType(fnTokens: string[], name: string): string[] | null {
-    const fnName = detokenize(fnTokens);
+    const found = this.parameterTypeOf(detokenize(fnTokens), name);
+    return found === PENDING || found === null ? null : tokenize(found);
+  }
+
+  /** The calls made in test files (`test_*.py`, `conftest.py`, under `tests/`), filled with the call index. */
+  private readonly testCalls = new Set<CallFact>();
+
+  /** Parameter types worked out, by `function\nparameter`; PENDING while being worked out (a cycle of calls). */
+  private readonly parameterTypes = new Map<string, QualifiedName | null | typeof PENDING>();
+
+  /**
+   * The type every call passes for the parameter. An argument that is itself a parameter of the
+   * calling function (`session` handed down a chain of helpers) has the type its own callers
+   * pass; one that is being worked out (calls that go round in a cycle) says nothing either way.
+   */
+  private parameterTypeOf(fnName: string, name: string): QualifiedName | null | typeof PENDING {
+    const key = `${fnName}\n${name}`;
+    const known = this.parameterTypes.get(key);
+    if (known !== undefined) return known;
     const fn = this.definitions.get(fnName);
     if (fn?.scope.kind !== 'function' || this.indexingCalls) return null;
     if (!fn.scope.parameters.some((p) => p.name === name)) return null;
+    this.parameterTypes.set(key, PENDING);
     let agreed: string | null = null;
+    let disagreed = false;
+    let skipped = false;
     for (const call of this.callsOf(fnName)) {
+      // What a test passes is a mock or a fixture, not evidence of what the code is given.
+      if (this.testCalls.has(call)) continue;
       const arg = argumentFor(fn.scope, call, name);
-      if (arg === 'unknown') return null;
+      if (arg === 'unknown') {
+        disagreed = true;
+        break;
+      }
       if (!arg || arg.value.kind === 'none') continue;
-      const type = arg.value.kind === 'ref' || arg.value.kind === 'call' ? this.canonical(arg.value.name) : null;
-      if (!type || !type.endsWith('()') || (agreed !== null && type !== agreed)) return null;
+      let type = arg.value.kind === 'ref' || arg.value.kind === 'call' ? this.canonical(arg.value.name) : null;
+      const handed = type ? tokenize(type) : [];
+      const at = handed.indexOf(PARAMETER_TOKEN);
+      if (at >= 1 && at + 2 === handed.length) {
+        const passed = this.parameterTypeOf(detokenize(handed.slice(0, at)), handed[at + 1]);
+        if (passed === PENDING) {
+          skipped = true;
+          continue;
+        }
+        type = passed;
+      }
+      if (!type || !type.endsWith('()') || (agreed !== null && type !== agreed)) {
+        disagreed = true;
+        break;
+      }
       agreed = type;
     }
-    if (!agreed) return null;
-    this.inferred.set(`${fnName}.${PARAMETER_TOKEN}.${name}`, { by: fn, type: agreed, how: 'parameter', parameter: name });
-    return tokenize(agreed);
+    // Only arguments still being worked out: nothing known yet, for this cycle to settle later.
+    if (!disagreed && agreed === null && skipped) {
+      this.parameterTypes.delete(key);
+      return PENDING;
+    }
+    const result = disagreed ? null : agreed;
+    this.parameterTypes.set(key, result);
+    if (result) this.inferred.set(`${fnName}.${PARAMETER_TOKEN}.${name}`, { by: fn, type: result, how: 'parameter', parameter: name });
+    return result;
   }
 
   private requestStateTypes: Map<string, { type: QualifiedName; by: ProjectFunction } | null> | undefined;
