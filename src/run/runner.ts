@@ -35,7 +35,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckResult> {
   const discovered = options.session ? await options.session.discovery(JSON.stringify([options.paths, options.cwd, settings.config]), () => discover(options, settings)) : await discover(options, settings);
   timer.lap('settle and discover');
   const files = await readFiles(discovered, settings, options.session);
-  timer.lap('discover and read');
+  timer.lap('read');
   const cache = options.cache === false ? undefined : new Cache(settings.root);
   const { outcome, cacheHit } = await analyseOrReuse({ settings, discovered, files, parser: options.parser, progress: options.progress, session: options.session }, cache, timer);
   options.session?.endRun();
