@@ -6,9 +6,10 @@
  * computed name): a module-level function, a private method, or a method that implements one of a
  * project base class (a storage provider's `delete_file` that nothing calls through the base).
  * A public method that a class introduces is left alone: it may be the API of an SDK client that
- * ships inside the served package. Functions a framework calls by itself are not counted as unreferenced: decorated
- * functions (`@step`, `@bot.listen()`), dunder methods, and the methods of a class that derives
- * from a class the project does not define (`discord.Client.on_message`, `BaseHTTPMiddleware.dispatch`).
+ * ships inside the served package. Functions a framework calls by itself are not unreferenced
+ * either: decorated functions (`@step`, `@bot.listen()`), dunder methods, and the methods of a
+ * class that derives from a class the project does not define (`discord.Client.on_message`,
+ * `BaseHTTPMiddleware.dispatch`).
  *
  * Measured on 27 public services (bench/real-world): every unreferenced `async def` that PP101 had
  * reported there was dead code (a storage provider's methods that no route or job ever calls), and

@@ -285,7 +285,7 @@ class Discoverer {
 
   /** A directory, depth first in name order; each real directory once. */
   private async walk(dir: string, base: string): Promise<void> {
-    const listed = await this.readDirectory(dir);
+    const listed = this.readDirectory(dir);
     if (!listed) return;
     const { entries, real } = listed;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -309,21 +309,26 @@ class Discoverer {
   }
 
   /** The entries of a directory not visited yet and inside the project; undefined (with a notice when unreadable) otherwise. */
-  private async readDirectory(dir: string): Promise<{ entries: Dirent[]; real: string } | undefined> {
-    const fetched = readDirectorySync(dir);
-    if ('error' in fetched && fetched.real === undefined) {
-      this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${fetched.error}); skipped` });
+  private readDirectory(dir: string): { entries: Dirent[]; real: string } | undefined {
+    // Synchronous calls: for thousands of directories the trips through libuv's thread pool cost more than the calls.
+    const unreadable = (error: unknown): undefined => {
+      this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${(error as NodeJS.ErrnoException).code}); skipped` });
       return undefined;
+    };
+    let real: string;
+    try {
+      real = realpathSync(dir);
+    } catch (error) {
+      return unreadable(error);
     }
-    const real = fetched.real!;
     if (this.visitedDirs.has(real)) return undefined; // symlink loop or a second link to the same directory
     if (real !== dir && this.outside(dir, real)) return undefined;
     this.visitedDirs.add(real);
-    if ('error' in fetched) {
-      this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${fetched.error}); skipped` });
-      return undefined;
+    try {
+      return { entries: readdirSync(dir, { withFileTypes: true }), real };
+    } catch (error) {
+      return unreadable(error);
     }
-    return { entries: fetched.entries, real };
   }
 
   /** Whether an entry is a directory or a file, through a symbolic link; undefined for a broken link (a notice for a Python one). */
@@ -339,24 +344,6 @@ class Discoverer {
       }
       return undefined;
     }
-  }
-}
-
-/** A directory's real path and entries, or the error code of what failed. */
-type Fetched = { real: string; entries: Dirent[] } | { real?: string; error: string | undefined };
-
-/** Synchronous calls: thousands of directories cost more in trips through libuv's thread pool than in the calls. */
-function readDirectorySync(dir: string): Fetched {
-  let real: string;
-  try {
-    real = realpathSync(dir);
-  } catch (error) {
-    return { error: (error as NodeJS.ErrnoException).code };
-  }
-  try {
-    return { real, entries: readdirSync(dir, { withFileTypes: true }) };
-  } catch (error) {
-    return { real, error: (error as NodeJS.ErrnoException).code };
   }
 }
 
