@@ -122,12 +122,13 @@ export class Cache {
     }
   }
 
+  /** Stores `value`; a string is taken to be the value's JSON text already. */
   set(kind: 'facts' | 'runs', key: string, value: unknown): void {
     try {
       this.prepare();
       const file = this.file(kind, key);
       mkdirSync(path.dirname(file), { recursive: true });
-      writeAtomic(file, JSON.stringify(value));
+      writeAtomic(file, typeof value === 'string' ? value : JSON.stringify(value));
     } catch {
       // A read-only checkout or a full disk: the cache is an optimisation, never an error.
     }

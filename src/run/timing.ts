@@ -1,4 +1,4 @@
-/** `PYLINT_PERF_TIMING=1`: how long each stage of a run took, on stderr. */
+/** `PYLINT_PERF_TIMING=1`: how long each stage of a run took, and the memory after it, on stderr. */
 export class Timer {
   private phase = performance.now();
   private readonly enabled = Boolean(process.env.PYLINT_PERF_TIMING);
@@ -11,6 +11,9 @@ export class Timer {
 
   /** The time since `started`, under a label; the current lap goes on. */
   since(label: string, started: number): void {
-    if (this.enabled) process.stderr.write(`timing ${label}: ${(performance.now() - started).toFixed(0)} ms\n`);
+    if (!this.enabled) return;
+    const { rss, heapUsed } = process.memoryUsage();
+    const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+    process.stderr.write(`timing ${label}: ${(performance.now() - started).toFixed(0)} ms (rss ${mb(rss)}, heap ${mb(heapUsed)})\n`);
   }
 }

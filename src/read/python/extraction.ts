@@ -20,7 +20,15 @@ export interface FactRequest {
   importAliases?: Record<string, string>;
 }
 
-export type FactResult = { path: string; facts: ModuleFacts } | { path: string; error: string };
+/**
+ * The facts of a file, or why there are none. Facts made in a worker come back as their JSON text
+ * (`json`), parsed here: a structured clone of a module's facts is slower to receive and takes
+ * more memory than the same facts parsed from JSON, and the text is what the cache stores anyway.
+ */
+export type FactResult = { path: string; facts: ModuleFacts; json?: string } | { path: string; error: string };
+
+/** What a worker sends back for one file. */
+export type WorkerResult = { path: string; json: string } | { path: string; error: string };
 
 /** Below this many files a worker's start-up (loading the grammar) costs more than it saves. */
 const MIN_FILES_FOR_WORKERS = 48;
@@ -32,6 +40,12 @@ export function extractWith(parser: PythonParser, request: FactRequest): FactRes
   } catch (error) {
     return { path: request.path, error: (error as Error).message };
   }
+}
+
+/** In a worker: the facts of one file as JSON text (see FactResult). */
+export function extractAsJson(parser: PythonParser, request: FactRequest): WorkerResult {
+  const result = extractWith(parser, request);
+  return 'facts' in result ? { path: result.path, json: JSON.stringify(result.facts) } : result;
 }
 
 function workerScript(): string | undefined {
@@ -88,8 +102,8 @@ async function inWorkers(script: string, requests: FactRequest[], count: number,
               const start = next;
               const chunk = requests.slice(start, start + CHUNK);
               next += chunk.length;
-              worker.once('message', (batch: FactResult[]) => {
-                batch.forEach((r, i) => (results[start + i] = r));
+              worker.once('message', (batch: WorkerResult[]) => {
+                batch.forEach((r, i) => (results[start + i] = 'json' in r ? { path: r.path, facts: JSON.parse(r.json) as ModuleFacts, json: r.json } : r));
                 done += batch.length;
                 progress?.(done, requests.length);
                 send();

@@ -62,7 +62,7 @@ export async function moduleFacts(input: FactsInput, cache: Cache | undefined, t
     if ('facts' in result) {
       byFile.set(result.path, result.facts);
       // An unsaved buffer's facts stay in memory: the disk cache holds what is on disk.
-      if (!session?.overlays.has(result.path)) cache?.set('facts', requests.get(result.path)!.key, result.facts);
+      if (!session?.overlays.has(result.path)) cache?.set('facts', requests.get(result.path)!.key, result.json ?? result.facts);
       session?.keepFacts(requests.get(result.path)!.key, result.facts);
     } else if (input.discovered.targets.has(result.path)) {
       notices.push({ kind: 'internal-error', path: result.path, message: `internal error while extracting facts (${result.error}); file skipped, the run went on — please report this` });
