@@ -43,12 +43,19 @@ export function tokenize(name: QualifiedName): string[] {
 }
 
 export function detokenize(tokens: readonly string[]): QualifiedName {
-  let out = '';
+  // Joined in one go: a flat string. Built with `+=`, a name of n tokens is a chain of n - 1
+  // concatenation nodes, and the model keeps hundreds of thousands of names (keys of its caches).
+  const parts: string[] = [];
+  let length = 0;
   for (const t of tokens) {
-    if (t === '()' || t === '[]') out += t;
-    else out += out ? `.${t}` : t;
+    if (t !== '()' && t !== '[]' && length > 0) {
+      parts.push('.');
+      length++;
+    }
+    parts.push(t);
+    length += t.length;
   }
-  return out;
+  return parts.join('');
 }
 
 /** Why a name has the type it has: a function's returns, or a property's value. */

@@ -20,12 +20,15 @@ export interface FactRequest {
   importAliases?: Record<string, string>;
 }
 
+export type FactResult = { path: string; facts: ModuleFacts } | { path: string; error: string };
+
 /**
- * The facts of a file, or why there are none. Facts made in a worker come back as their JSON text
- * (`json`), parsed here: a structured clone of a module's facts is slower to receive and takes
- * more memory than the same facts parsed from JSON, and the text is what the cache stores anyway.
+ * Told the JSON text of a file's facts made in a worker. Facts come back from workers as JSON text,
+ * parsed here: a structured clone of a module's facts is slower to receive and takes more memory
+ * than the same facts parsed from JSON, and the text is what the cache stores. It is handed on at
+ * once and not kept, so that the texts of all files are never in memory together.
  */
-export type FactResult = { path: string; facts: ModuleFacts; json?: string } | { path: string; error: string };
+export type OnFactsText = (path: string, json: string) => void;
 
 /** What a worker sends back for one file. */
 export type WorkerResult = { path: string; json: string } | { path: string; error: string };
@@ -64,7 +67,7 @@ export function workerCount(files: number): number {
 /** Told how many files are done, of how many (a progress line on a terminal). */
 export type Progress = (done: number, total: number) => void;
 
-export async function extractFacts(requests: FactRequest[], parser?: PythonParser, progress?: Progress): Promise<FactResult[]> {
+export async function extractFacts(requests: FactRequest[], parser?: PythonParser, progress?: Progress, onText?: OnFactsText): Promise<FactResult[]> {
   if (requests.length === 0) return [];
   const script = workerScript();
   const workers = workerCount(requests.length);
@@ -81,10 +84,10 @@ export async function extractFacts(requests: FactRequest[], parser?: PythonParse
       if (!parser) own.dispose();
     }
   }
-  return inWorkers(script, requests, workers, progress);
+  return inWorkers(script, requests, workers, progress, onText);
 }
 
-async function inWorkers(script: string, requests: FactRequest[], count: number, progress?: Progress): Promise<FactResult[]> {
+async function inWorkers(script: string, requests: FactRequest[], count: number, progress?: Progress, onText?: OnFactsText): Promise<FactResult[]> {
   const results: FactResult[] = new Array(requests.length);
   let next = 0;
   let done = 0;
@@ -103,7 +106,14 @@ async function inWorkers(script: string, requests: FactRequest[], count: number,
               const chunk = requests.slice(start, start + CHUNK);
               next += chunk.length;
               worker.once('message', (batch: WorkerResult[]) => {
-                batch.forEach((r, i) => (results[start + i] = 'json' in r ? { path: r.path, facts: JSON.parse(r.json) as ModuleFacts, json: r.json } : r));
+                batch.forEach((r, i) => {
+                  if (!('json' in r)) {
+                    results[start + i] = r;
+                    return;
+                  }
+                  results[start + i] = { path: r.path, facts: JSON.parse(r.json) as ModuleFacts };
+                  onText?.(r.path, r.json);
+                });
                 done += batch.length;
                 progress?.(done, requests.length);
                 send();

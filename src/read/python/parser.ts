@@ -9,6 +9,7 @@ import { Language, Parser } from 'web-tree-sitter';
 import { extractModuleFacts } from './extract.js';
 import type { ModuleFacts } from './facts.js';
 import { resolveNextLineTargets } from '../suppression-comments.js';
+import { fastIntegerTransfer } from './wasm-transfer.js';
 
 const require = createRequire(import.meta.url);
 
@@ -20,8 +21,16 @@ const require = createRequire(import.meta.url);
  */
 let language: Promise<Language> | undefined;
 
+/** Whether node access uses the faster integer transfer (wasm-transfer.ts); set once the runtime is loaded. */
+export let fastTransfer = false;
+
 function pythonLanguage(): Promise<Language> {
-  language ??= Parser.init().then(() => Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm')));
+  // Emscripten builds its module object on the options object it is given: that object is the module.
+  const runtime = {};
+  language ??= Parser.init(runtime).then(() => {
+    fastTransfer = fastIntegerTransfer(runtime);
+    return Language.load(require.resolve('tree-sitter-python/tree-sitter-python.wasm'));
+  });
   return language;
 }
 

@@ -16,6 +16,13 @@ import { expr } from './expressions.js';
 import { errorNode } from './syntax-errors.js';
 import { unwrapParens } from './syntax.js';
 
+/**
+ * Nodes the walk has nothing to record below: leaves, the commonest nodes of all (not asking for
+ * their children saves two calls into WebAssembly each), and comments (suppression comments are
+ * collected in one native query before the walk).
+ */
+const NOTHING_BELOW: ReadonlySet<string> = new Set(['identifier', 'integer', 'float', 'true', 'false', 'none', 'ellipsis', 'pass_statement', 'break_statement', 'continue_statement', 'comment']);
+
 export function visit(x: ExtractionState, node: Node, ctx: WalkContext): void {
   // Deeply nested code (10 000 brackets) must not exhaust the stack: stop descending and say so.
   if (x.visitDepth >= MAX_NESTING) {
@@ -31,9 +38,11 @@ export function visit(x: ExtractionState, node: Node, ctx: WalkContext): void {
 }
 
 function visitNode(x: ExtractionState, node: Node, ctx: WalkContext): void {
-  switch (node.type) {
-    case 'comment':
-      return; // suppression comments are collected in one native query before the walk
+  const type = node.type;
+  if (NOTHING_BELOW.has(type)) return;
+  // Only an f-string (or t-string) has code inside: its interpolations.
+  if (type === 'string' && !hasInterpolations(x, node)) return;
+  switch (type) {
     case 'ERROR':
       return errorNode(x, node, ctx);
     case 'decorated_definition':
@@ -85,9 +94,23 @@ function visitNode(x: ExtractionState, node: Node, ctx: WalkContext): void {
       return awaitExpression(x, node, ctx);
     case 'call':
       return call(x, node, ctx, { awaited: false });
-    default:
-      if (node.namedChildCount > 0) for (const child of node.namedChildren) visit(x, child, ctx);
   }
+  if (node.namedChildCount > 0) for (const child of node.namedChildren) visit(x, child, ctx);
+}
+
+/**
+ * Whether a string literal can hold interpolations: its prefix (the letters before the quote, read
+ * from the source at the node's start) has an `f` or a `t`. Without the source, assume it can.
+ */
+function hasInterpolations(x: ExtractionState, node: Node): boolean {
+  const source = x.options.source;
+  if (source === undefined) return true;
+  for (let i = node.startIndex; i < source.length; i++) {
+    const c = source.charCodeAt(i);
+    if (c === 0x22 || c === 0x27) return false; // the quote: no f or t before it
+    if (c === 0x66 || c === 0x46 || c === 0x74 || c === 0x54) return true; // f F t T
+  }
+  return true;
 }
 
 /** What a function returns, for the types that flow from calls (`s = get_session()`). */

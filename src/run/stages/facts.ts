@@ -55,14 +55,20 @@ export async function moduleFacts(input: FactsInput, cache: Cache | undefined, t
     } else missing.push(request);
   }
   timer.lap(`facts from cache (${byFile.size})`);
-  const extracted = await extractFacts(missing, input.parser, input.progress);
+  // Facts made in workers arrive as JSON text: stored as they come (an unsaved buffer's facts
+  // stay in memory: the disk cache holds what is on disk).
+  const stored = new Set<string>();
+  const store = cache ? (file: string, json: string): void => {
+    stored.add(file);
+    if (!session?.overlays.has(file)) cache.set('facts', requests.get(file)!.key, json);
+  } : undefined;
+  const extracted = await extractFacts(missing, input.parser, input.progress, store);
   timer.lap(`facts extracted (${missing.length})`);
   const notices: Notice[] = [];
   for (const result of extracted) {
     if ('facts' in result) {
       byFile.set(result.path, result.facts);
-      // An unsaved buffer's facts stay in memory: the disk cache holds what is on disk.
-      if (!session?.overlays.has(result.path)) cache?.set('facts', requests.get(result.path)!.key, result.json ?? result.facts);
+      if (!stored.has(result.path) && !session?.overlays.has(result.path)) cache?.set('facts', requests.get(result.path)!.key, result.facts);
       session?.keepFacts(requests.get(result.path)!.key, result.facts);
     } else if (input.discovered.targets.has(result.path)) {
       notices.push({ kind: 'internal-error', path: result.path, message: `internal error while extracting facts (${result.error}); file skipped, the run went on — please report this` });
