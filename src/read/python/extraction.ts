@@ -73,7 +73,9 @@ export async function extractFacts(requests: FactRequest[], parser?: PythonParse
   const workers = workerCount(requests.length);
   // A parser handed in (editor, watch mode) does the few files an edit leaves; many go to workers.
   if (!script || requests.length < MIN_FILES_FOR_WORKERS || workers < 2) {
-    const own = parser ?? (await PythonParser.create());
+    // A parser made here serves this run only: few files, so a short-lived one (unless workers
+    // were merely unavailable, as when running from the TypeScript sources).
+    const own = parser ?? (await PythonParser.create({ shortLived: requests.length < MIN_FILES_FOR_WORKERS }));
     try {
       return requests.map((r, i) => {
         const result = extractWith(own, r);

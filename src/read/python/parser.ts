@@ -5,6 +5,7 @@
  */
 
 import { createRequire } from 'node:module';
+import v8 from 'node:v8';
 import { Language, Parser } from 'web-tree-sitter';
 import { extractModuleFacts } from './extract.js';
 import type { ModuleFacts } from './facts.js';
@@ -37,7 +38,15 @@ function pythonLanguage(): Promise<Language> {
 export class PythonParser {
   private constructor(private readonly parser: Parser) {}
 
-  static async create(): Promise<PythonParser> {
+  /**
+   * `shortLived`: the process parses a few files and exits (a one-file check, a pre-commit hook).
+   * V8 then compiles the grammar's WebAssembly with its baseline compiler only: the optimising
+   * compiler would start on the hot parser functions in the background, and the process must wait
+   * for it to finish before it can exit (60–120 ms on two cores, longer than parsing a few dozen
+   * files takes). Only when the runtime is not loaded yet; the setting is the process's.
+   */
+  static async create(options: { shortLived?: boolean } = {}): Promise<PythonParser> {
+    if (options.shortLived && language === undefined) v8.setFlagsFromString('--liftoff-only');
     const grammar = await pythonLanguage();
     const parser = new Parser();
     parser.setLanguage(grammar);
