@@ -11,6 +11,7 @@ import { nginxRoutes, type NginxRoute } from '../read/deploy/nginx.js';
 import { optionValue } from '../read/deploy/options.js';
 import { pathPurpose, unitOf, within, type ServerLaunch } from './launchers.js';
 import type { Project } from './project.js';
+import { calleeRangeOf } from '../read/python/facts.js';
 
 /** CDK constructs of load balancers and platforms (the Python CDK: the project's own modules). */
 const CDK_FRONTS: [RegExp, string][] = [
@@ -28,7 +29,7 @@ export function frontEvidence(project: Project): FrontEvidence[] {
       const name = project.canonical(call.callee);
       if (!name || !name.startsWith('aws_cdk.')) continue;
       const hit = CDK_FRONTS.find(([re]) => re.test(name));
-      if (hit) out.push({ what: hit[1], location: { path: module.path, range: call.calleeRange } });
+      if (hit) out.push({ what: hit[1], location: { path: module.path, range: calleeRangeOf(call) } });
     }
   }
   return out;

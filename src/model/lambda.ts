@@ -8,7 +8,7 @@
 
 import path from 'node:path';
 import type { Project } from './project.js';
-import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import { calleeRangeOf, type CallFact, type ModuleFacts } from '../read/python/facts.js';
 import type { SourceLocation } from '../read/deploy/model.js';
 
 export type LambdaSource = 'sam' | 'cloudformation' | 'serverless' | 'zappa' | 'cdk' | 'chalice' | 'heuristic';
@@ -111,7 +111,7 @@ function cdkFunctions(project: Project): LambdaFunction[] {
           scopeIndex: topLevelFunction(resolved.module, resolved.name),
           codeDirectory,
           source: 'cdk',
-          descriptor: { path: module.path, range: call.calleeRange },
+          descriptor: { path: module.path, range: calleeRangeOf(call) },
           ...(id?.kind === 'str' ? { name: id.value } : {}),
         });
         break;

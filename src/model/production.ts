@@ -25,7 +25,7 @@
  */
 
 import path from 'node:path';
-import type { CallFact, ModuleFacts } from '../read/python/facts.js';
+import { calleeRangeOf, type CallFact, type ModuleFacts } from '../read/python/facts.js';
 import type { ServerInvocation, SourceLocation } from '../read/deploy/model.js';
 import { applicationModel, type RouteHandler } from './application.js';
 import { frontEvidence, inFrontOf, nearestFront, nginxTargets } from './fronts.js';
@@ -220,7 +220,7 @@ function pythonLaunch(b: Builder, module: ModuleFacts, call: CallFact, lambdaOf:
   if (!/(run|Config)$/.test(call.calleeText)) return undefined;
   const name = project.canonical(call.callee);
   if (!name || !UVICORN_CALLS.has(name)) return undefined;
-  const location = { path: module.path, range: call.calleeRange };
+  const location = { path: module.path, range: calleeRangeOf(call) };
   const launch: ServerLaunch = { python: { module, call }, location, production: false, reason: '' };
   const lambda = lambdaOf(module.path);
   if (lambda) launch.lambda = lambda;

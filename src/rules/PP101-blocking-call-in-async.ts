@@ -1,5 +1,5 @@
 import { severityRank, type RelatedLocation, type Severity, type TextEdit } from '../core/diagnostics.js';
-import type { CallFact, ModuleFacts, SuppressionFact } from '../read/python/facts.js';
+import { calleeRangeOf, type CallFact, type ModuleFacts, type SuppressionFact } from '../read/python/facts.js';
 import type { Rule, RuleContext } from './rule.js';
 import { callGraph, functoolsCache, onceStep, propagate, type CallEdge, type FunctionNode, type OnceStep, type Reach } from '../model/callgraph.js';
 import type { Project } from '../model/project.js';
@@ -100,7 +100,7 @@ function declaredSafe(project: Project, options: Options, name: string | null): 
 
 function asyncioSleepFix(module: ModuleFacts, call: CallFact): { edits: TextEdit[]; applicability: 'safe' | 'unsafe' } {
   const alias = Object.entries(module.symbols).find(([, v]) => v === 'asyncio')?.[0];
-  const edits: TextEdit[] = [{ range: call.calleeRange, text: `await ${alias ?? 'asyncio'}.sleep` }];
+  const edits: TextEdit[] = [{ range: calleeRangeOf(call), text: `await ${alias ?? 'asyncio'}.sleep` }];
   if (alias) return { edits, applicability: 'safe' };
   const add = importAsyncio(module);
   if (!add) return { edits, applicability: 'unsafe' };

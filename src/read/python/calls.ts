@@ -4,8 +4,10 @@
  */
 
 import type { Node } from 'web-tree-sitter';
+import type { SourceRange } from '../../core/diagnostics.js';
 import { MAX_NESTING, type ExtractionState, type RawArgument, type RawCall, type WalkContext } from './extract-state.js';
 import { expr } from './expressions.js';
+import { calleeRangeOf } from './facts.js';
 import { rangeOf, unwrapParens } from './syntax.js';
 
 export interface CallSite {
@@ -38,7 +40,6 @@ function recordCall(x: ExtractionState, node: Node, ctx: WalkContext, site: Call
       callee: null,
       calleeText: fnNode ? fnNode.text : '',
       range: rangeOf(node),
-      calleeRange: fnNode ? rangeOf(fnNode) : rangeOf(node),
       awaited: site.awaited,
       arguments: [],
       inMainGuard: ctx.mainGuard,
@@ -47,6 +48,9 @@ function recordCall(x: ExtractionState, node: Node, ctx: WalkContext, site: Call
     callee: expr(x, fnNode, ctx.scope),
     args: [],
   };
+  // Kept only when it cannot be told from the call's range and the callee's text (facts.ts).
+  const calleeRange = fnNode ? rangeOf(fnNode) : raw.fact.range;
+  if (!sameRange(calleeRange, calleeRangeOf(raw.fact))) raw.fact.calleeRange = calleeRange;
   if (site.argumentOf !== undefined) raw.fact.argumentOf = site.argumentOf;
   if (ctx.inLoop || x.scopes[ctx.scope].kind === 'comprehension') raw.fact.inLoop = true;
   if (ctx.requires && ctx.requires.length > 0) raw.fact.requires = ctx.requires;
@@ -85,4 +89,8 @@ function argumentShape(arg: Node): (Pick<RawArgument, 'keyword' | 'splat'> & { v
     return undefined;
   }
   return valueNode ? { keyword, splat, valueNode } : undefined;
+}
+
+function sameRange(a: SourceRange, b: SourceRange): boolean {
+  return a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
 }

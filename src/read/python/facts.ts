@@ -129,7 +129,11 @@ export interface CallFact {
   /** The callee as written (`self.client.get`). */
   calleeText: string;
   range: SourceRange;
-  calleeRange: SourceRange;
+  /**
+   * The callee's range, when `calleeRangeOf` cannot tell it from `range` and `calleeText` (a callee
+   * over several lines): left out of most calls, which makes the facts of a large project smaller.
+   */
+  calleeRange?: SourceRange;
   /** Directly awaited, or the subject of `async with` / `async for`. */
   awaited: boolean;
   arguments: ArgumentFact[];
@@ -227,4 +231,11 @@ export interface ModuleFacts {
   tooDeep?: boolean;
   /** Locations of tree-sitter ERROR / MISSING nodes (at most a few). */
   syntaxErrors: SourceRange[];
+}
+
+/** Where a call's callee is: it starts where the call starts and, on one line, is as long as its text. */
+export function calleeRangeOf(call: Pick<CallFact, 'range' | 'calleeText' | 'calleeRange'>): SourceRange {
+  if (call.calleeRange) return call.calleeRange;
+  const { line, column } = call.range;
+  return { line, column, endLine: line, endColumn: column + call.calleeText.length };
 }
