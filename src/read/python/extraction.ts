@@ -10,7 +10,7 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ModuleFacts } from './facts.js';
-import { PythonParser } from './parser.js';
+import type { PythonParser } from './parser.js';
 
 export interface FactRequest {
   path: string;
@@ -75,7 +75,8 @@ export async function extractFacts(requests: FactRequest[], parser?: PythonParse
   if (!script || requests.length < MIN_FILES_FOR_WORKERS || workers < 2) {
     // A parser made here serves this run only: few files, so a short-lived one (unless workers
     // were merely unavailable, as when running from the TypeScript sources).
-    const own = parser ?? (await PythonParser.create({ shortLived: requests.length < MIN_FILES_FOR_WORKERS }));
+    // Loaded here: a run whose facts all come from the cache never loads the parser and the extractor.
+    const own = parser ?? (await (await import('./parser.js')).PythonParser.create({ shortLived: requests.length < MIN_FILES_FOR_WORKERS }));
     try {
       return requests.map((r, i) => {
         const result = extractWith(own, r);
