@@ -456,21 +456,35 @@ class Overrides {
     let out = byScope.get(scopeIndex);
     if (!out) {
       out = [];
-      const seen = new Set<string>();
-      const queue = [`${module.moduleName}.${cls.qualname}`];
-      while (queue.length > 0) {
-        for (const sub of this.subclasses().get(queue.shift()!) ?? []) {
-          const subName = `${sub.module.moduleName}.${sub.module.scopes[sub.scopeIndex].qualname}`;
-          if (seen.has(subName)) continue;
-          seen.add(subName);
-          queue.push(subName);
-          const own = this.methodsOf(sub.module, sub.scopeIndex).get(method.name);
-          if (own !== undefined) out.push({ module: sub.module, scopeIndex: own, className: sub.module.scopes[sub.scopeIndex].name });
-        }
+      for (const sub of this.descendants(`${module.moduleName}.${cls.qualname}`)) {
+        const own = this.methodsOf(sub.module, sub.scopeIndex).get(method.name);
+        if (own !== undefined) out.push({ module: sub.module, scopeIndex: own, className: sub.module.scopes[sub.scopeIndex].name });
       }
       if (out.length === 0) out = NO_OVERRIDES;
       byScope.set(scopeIndex, out);
     }
+    return out;
+  }
+
+  /** Every project subclass of a class, nearest first, worked out once per class (a base class of thousands of test cases has many methods). */
+  private readonly descendantCache = new Map<string, { module: ModuleFacts; scopeIndex: number }[]>();
+
+  private descendants(className: string): { module: ModuleFacts; scopeIndex: number }[] {
+    let out = this.descendantCache.get(className);
+    if (out) return out;
+    out = [];
+    const seen = new Set<string>();
+    const queue = [className];
+    for (let next = 0; next < queue.length; next++) {
+      for (const sub of this.subclasses().get(queue[next]) ?? []) {
+        const subName = `${sub.module.moduleName}.${sub.module.scopes[sub.scopeIndex].qualname}`;
+        if (seen.has(subName)) continue;
+        seen.add(subName);
+        queue.push(subName);
+        out.push(sub);
+      }
+    }
+    this.descendantCache.set(className, out);
     return out;
   }
 

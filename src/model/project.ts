@@ -42,6 +42,18 @@ export function tokenize(name: QualifiedName): string[] {
   return tokens;
 }
 
+/** `detokenize(tokens.slice(0, -1))` from `detokenize(tokens)` and the last token. */
+function prefixKey(key: string, last: string): string {
+  if (last === '()' || last === '[]') return key.slice(0, -2);
+  return key.length === last.length ? '' : key.slice(0, key.length - last.length - 1);
+}
+
+function sameTokens(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export function detokenize(tokens: readonly string[]): QualifiedName {
   // Joined in one go: a flat string. Built with `+=`, a name of n tokens is a chain of n - 1
   // concatenation nodes, and the model keeps hundreds of thousands of names (keys of its caches).
@@ -217,20 +229,32 @@ export class Project {
    * once and shared by `a.b.c`, `a.b.d()`..., so a name costs time linear in its length. A prefix
    * that rewrites is rewritten until it is stable; cycles are cut.
    */
-  private canonicalTokens(tokens: string[], depth: number): string[] {
-    const key = detokenize(tokens);
+  private canonicalTokens(tokens: string[], depth: number, known?: string): string[] {
+    const key = known ?? detokenize(tokens);
     const memo = this.tokenCache.get(key);
     if (memo) return memo;
     if (depth > MAX_REWRITES || this.inProgress.has(key)) return tokens;
     this.inProgress.add(key);
     try {
-      let current = tokens.length > 1 ? [...this.canonicalTokens(tokens.slice(0, -1), depth + 1), tokens[tokens.length - 1]] : tokens;
+      // The text of each list is worked out once: `currentKey` is `detokenize(current)`, or
+      // undefined until needed. When the prefix stays as it was, `current` spells `key`.
+      let current = tokens;
+      let currentKey: string | undefined = key;
+      if (tokens.length > 1) {
+        const last = tokens[tokens.length - 1];
+        const prefix = tokens.slice(0, -1);
+        const canonicalPrefix = this.canonicalTokens(prefix, depth + 1, prefixKey(key, last));
+        current = [...canonicalPrefix, last];
+        if (!sameTokens(canonicalPrefix, prefix)) currentKey = undefined;
+      }
       for (let round = 0; round < MAX_REWRITES; round++) {
-        const replacement = this.rewritePrefix(current);
+        const replacement = this.rewritePrefix(current, currentKey);
         if (!replacement) break;
         const next = this.canonicalTokens(replacement, depth + 1);
-        if (detokenize(next) === detokenize(current)) break;
+        const nextKey = detokenize(next);
+        if (nextKey === (currentKey ??= detokenize(current))) break;
         current = next;
+        currentKey = nextKey;
       }
       this.tokenCache.set(key, current);
       return current;
@@ -242,8 +266,8 @@ export class Project {
   /** Rewrites of a prefix, by its text: names share prefixes (`self.repo`, `app.db`), so each is worked out once. */
   private readonly prefixCache = new Map<string, string[] | null>();
 
-  private rewritePrefix(prefix: string[]): string[] | null {
-    const joined = detokenize(prefix);
+  private rewritePrefix(prefix: string[], known?: string): string[] | null {
+    const joined = known ?? detokenize(prefix);
     const cached = this.prefixCache.get(joined);
     if (cached !== undefined) return cached;
     const result = this.rewritePrefixUncached(prefix, joined);
