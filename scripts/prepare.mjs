@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 /**
  * `npm run prepare` (npm runs it on `npm install` in a clone, and on `npm pack`): compiles src/ into
- * dist/ with the TypeScript compiler of the dev dependencies. Some installs of a source checkout
- * leave the dev dependencies out — pre-commit builds the hook with `npm install --dev --prod`, which
+ * dist/ with the TypeScript compiler of the dev dependencies, then bundles it (scripts/bundle.mjs).
+ * Some installs of a source checkout leave the dev dependencies out — pre-commit builds the hook with `npm install --dev --prod`, which
  * npm 10+ reads as "omit dev"; `npx /path/to/a/clone` links the folder without installing anything —
  * so when the compiler is missing, this installs what the build needs (the dev dependencies in
- * package.json: the compiler and type declarations, no test tools) without saving, then builds.
+ * package.json: the compiler, the bundler and type declarations, no test tools) without saving, then builds.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -45,4 +45,7 @@ if (!tsc) {
   process.exit(1);
 }
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
-process.exit(r.status ?? 1);
+if (r.status !== 0) process.exit(r.status ?? 1);
+// The bundle that starts faster (scripts/bundle.mjs; skipped when esbuild is not installed).
+const b = spawnSync(process.execPath, [path.join(root, 'scripts', 'bundle.mjs')], { cwd: root, stdio: 'inherit' });
+process.exit(b.status ?? 1);
