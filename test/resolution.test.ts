@@ -70,7 +70,7 @@ def plain():
 
   it('marks awaited calls and async with/for headers', async () => {
     const facts = await factsOf('async def f():\n    await a()\n    b()\n    async with c() as x:\n        pass\n    async for y in d():\n        pass');
-    expect(facts.calls.map((c) => [c.calleeText, c.awaited])).toEqual([['a', true], ['b', false], ['c', true], ['d', true]]);
+    expect(facts.calls.map((c) => [c.calleeText, c.awaited === true])).toEqual([['a', true], ['b', false], ['c', true], ['d', true]]);
   });
 
   it('follows global declarations (the lazy-global pattern)', async () => {

@@ -355,5 +355,5 @@ export function consoleScripts(b: Builder): ConsoleScript[] {
 }
 
 export function reachedBy(b: Builder, scripts: ConsoleScript[], module: ModuleFacts, call: CallFact): ConsoleScript | undefined {
-  return scripts.find((script) => reachedRoot({ ...b, reached: script.reached }, module, call.scope, call.inMainGuard) !== undefined);
+  return scripts.find((script) => reachedRoot({ ...b, reached: script.reached }, module, call.scope, call.inMainGuard === true) !== undefined);
 }

@@ -228,7 +228,8 @@ function pythonLaunch(b: Builder, module: ModuleFacts, call: CallFact, lambdaOf:
   if (model) launch.modelServer = model;
   const reload = call.arguments.find((a) => a.keyword === 'reload');
   const development = reload && !(reload.value.kind === 'bool' && !reload.value.value) ? 'a development run (`reload=True`)' : undefined;
-  decide(b, launch, { development, root: reachedRoot(b, module, call.scope, call.inMainGuard), mainGuard: call.inMainGuard });
+  const mainGuard = call.inMainGuard === true;
+  decide(b, launch, { development, root: reachedRoot(b, module, call.scope, mainGuard), mainGuard });
   return launch;
 }
 

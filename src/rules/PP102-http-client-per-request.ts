@@ -48,7 +48,7 @@ function within(module: ModuleFacts, scope: number, owner: number): boolean {
 function cached(call: CallFact, module: ModuleFacts): boolean {
   if (call.assignedTo && /(^|\.)state\./.test(call.assignedTo)) return true;
   if (call.onceGuard !== undefined) return true;
-  return call.conditional && (module.scopes[call.scope].globals?.length ?? 0) > 0;
+  return call.conditional === true && (module.scopes[call.scope].globals?.length ?? 0) > 0;
 }
 
 function pp101Reports(project: Project, module: ModuleFacts, call: CallFact, name: string): boolean {

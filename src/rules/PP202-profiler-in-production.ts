@@ -37,7 +37,7 @@ function atImport(module: ModuleFacts, scope: number): boolean {
 }
 
 function guarded(call: CallFact): boolean {
-  return call.conditional || call.inMainGuard;
+  return call.conditional === true || call.inMainGuard === true;
 }
 
 export const rule: Rule<Record<string, never>> = {

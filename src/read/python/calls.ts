@@ -40,10 +40,7 @@ function recordCall(x: ExtractionState, node: Node, ctx: WalkContext, site: Call
       callee: null,
       calleeText: fnNode ? fnNode.text : '',
       range: rangeOf(node),
-      awaited: site.awaited,
       arguments: [],
-      inMainGuard: ctx.mainGuard,
-      conditional: ctx.conditional,
     },
     callee: expr(x, fnNode, ctx.scope),
     args: [],
@@ -51,6 +48,10 @@ function recordCall(x: ExtractionState, node: Node, ctx: WalkContext, site: Call
   // Kept only when it cannot be told from the call's range and the callee's text (facts.ts).
   const calleeRange = fnNode ? rangeOf(fnNode) : raw.fact.range;
   if (!sameRange(calleeRange, calleeRangeOf(raw.fact))) raw.fact.calleeRange = calleeRange;
+  // Flags that are false most of the time are left out then (smaller facts and cache).
+  if (site.awaited) raw.fact.awaited = true;
+  if (ctx.mainGuard) raw.fact.inMainGuard = true;
+  if (ctx.conditional) raw.fact.conditional = true;
   if (site.argumentOf !== undefined) raw.fact.argumentOf = site.argumentOf;
   if (ctx.inLoop || x.scopes[ctx.scope].kind === 'comprehension') raw.fact.inLoop = true;
   if (ctx.requires && ctx.requires.length > 0) raw.fact.requires = ctx.requires;

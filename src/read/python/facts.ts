@@ -134,15 +134,15 @@ export interface CallFact {
    * over several lines): left out of most calls, which makes the facts of a large project smaller.
    */
   calleeRange?: SourceRange;
-  /** Directly awaited, or the subject of `async with` / `async for`. */
-  awaited: boolean;
+  /** Directly awaited, or the subject of `async with` / `async for` (left out when not: most calls). */
+  awaited?: true;
   arguments: ArgumentFact[];
   /** When this call is directly an argument of another call: that call's index. */
   argumentOf?: number;
-  /** Inside `if __name__ == "__main__":`. */
-  inMainGuard: boolean;
-  /** Inside an `if` (other than the main guard) within its own scope. */
-  conditional: boolean;
+  /** Inside `if __name__ == "__main__":` (left out when not). */
+  inMainGuard?: true;
+  /** Inside an `if` (other than the main guard) within its own scope (left out when not). */
+  conditional?: true;
   /**
    * Inside a memoisation guard of its function — `if NAME is None:` / `if not NAME:` whose block
    * assigns NAME, a `global` or an attribute of `cls`, a class or a module: the guarded name. The
