@@ -73,9 +73,9 @@ export async function extractFacts(requests: FactRequest[], parser?: PythonParse
   const workers = workerCount(requests.length);
   // A parser handed in (editor, watch mode) does the few files an edit leaves; many go to workers.
   if (!script || requests.length < MIN_FILES_FOR_WORKERS || workers < 2) {
-    // A parser made here serves this run only: few files, so a short-lived one (unless workers
-    // were merely unavailable, as when running from the TypeScript sources).
-    // Loaded here: a run whose facts all come from the cache never loads the parser and the extractor.
+    // A parser made here serves this run only, a short one when there are few files (with many,
+    // workers were unavailable: running from the TypeScript sources). Loaded only now: a run whose
+    // facts all come from the cache never loads the parser and the extractor.
     const own = parser ?? (await (await import('./parser.js')).PythonParser.create({ shortLived: requests.length < MIN_FILES_FOR_WORKERS }));
     try {
       return requests.map((r, i) => {

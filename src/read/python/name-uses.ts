@@ -83,7 +83,8 @@ type UseSite = 'import-time' | 'annotation' | { function: string };
 function identifierUse(path: readonly Step[], futureAnnotations: boolean): UseSite | undefined {
   let annotation = false;
   let runtimeIn: string | undefined;
-  // From the identifier's parent up: `child` is the node below `parent` on the path.
+  // From the identifier's parent up to the node below the root; `field` is where the node below
+  // the one looked at sits in it.
   for (let i = path.length - 2; i >= 0; i--) {
     const { type } = path[i];
     const field = path[i + 1].field;
