@@ -46,6 +46,8 @@ if (!tsc) {
 }
 const r = spawnSync(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
 if (r.status !== 0) process.exit(r.status ?? 1);
-// The bundle that starts faster (scripts/bundle.mjs; skipped when esbuild is not installed).
+// The bundle that starts faster (scripts/bundle.mjs; skipped when esbuild is not installed). The
+// compiled modules work without it, so a failure here does not fail the install.
 const b = spawnSync(process.execPath, [path.join(root, 'scripts', 'bundle.mjs')], { cwd: root, stdio: 'inherit' });
-process.exit(b.status ?? 1);
+if (b.status !== 0) console.error('pylint-perf: the bundle could not be built; the CLI runs from the compiled modules in dist/ (slower to start)');
+process.exit(0);
