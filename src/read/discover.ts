@@ -283,9 +283,9 @@ class Discoverer {
     if (!into.has(real)) into.set(real, abs);
   }
 
-  /** A directory, depth first in name order; each real directory once. */
-  private async walk(dir: string, base: string): Promise<void> {
-    const listed = this.readDirectory(dir);
+  /** A directory, depth first in name order; each real directory once. `known`: its real path, when the walk knows it. */
+  private async walk(dir: string, base: string, known?: string): Promise<void> {
+    const listed = this.readDirectory(dir, known);
     if (!listed) return;
     const { entries, real } = listed;
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -293,11 +293,11 @@ class Discoverer {
       const abs = path.join(dir, entry.name);
       const type = await this.entryType(abs, entry);
       if (!type) continue;
-      // A plain file's real path is its directory's real path and its name: no system call.
+      // A plain file's or directory's real path is its directory's real path and its name: no system call.
       const known = entry.isSymbolicLink() ? undefined : path.join(real, entry.name);
       if (type.isDir) {
         if (await this.excluded(abs, true, base)) continue;
-        await this.walk(abs, base);
+        await this.walk(abs, base, known);
       } else if ((type.isFile || !entry.isDirectory()) && isPythonSource(entry.name)) {
         if (await this.excluded(abs, false, base)) continue;
         await this.addFile(abs, this.found, known);
@@ -309,7 +309,7 @@ class Discoverer {
   }
 
   /** The entries of a directory not visited yet and inside the project; undefined (with a notice when unreadable) otherwise. */
-  private readDirectory(dir: string): { entries: Dirent[]; real: string } | undefined {
+  private readDirectory(dir: string, known?: string): { entries: Dirent[]; real: string } | undefined {
     // Synchronous calls: for thousands of directories the trips through libuv's thread pool cost more than the calls.
     const unreadable = (error: unknown): undefined => {
       this.notices.push({ kind: 'unreadable', path: dir, message: `directory cannot be read (${(error as NodeJS.ErrnoException).code}); skipped` });
@@ -317,7 +317,7 @@ class Discoverer {
     };
     let real: string;
     try {
-      real = realpathSync(dir);
+      real = known ?? realpathSync(dir);
     } catch (error) {
       return unreadable(error);
     }
