@@ -394,6 +394,7 @@ class ReachGraph {
       this.callEdges(module, module.calls[item], out);
     }
     // A nested function its parent calls runs as part of the parent; only the ones it hands on are defined for later.
+    if (out.length === 0) return NO_EDGES;
     const called = new Set(out.filter((e) => e.how === 'calls' || e.how === 'awaits').map((e) => e.to));
     return out.filter((e) => e.how !== 'defines' || !called.has(e.to));
   }
@@ -524,6 +525,8 @@ class Overrides {
 }
 
 const NO_OVERRIDES: { module: ModuleFacts; scopeIndex: number; className: string }[] = [];
+/** The edges of most functions (shared: never added to). */
+const NO_EDGES: Edge[] = [];
 const NO_METHODS = new Map<string, number>();
 
 /** The function a scope belongs to (through classes, comprehensions and lambdas), or -1. */

@@ -42,6 +42,9 @@ export function tokenize(name: QualifiedName): string[] {
   return tokens;
 }
 
+/** In the memo of canonical token lists: the name is its own canonical form. */
+const UNCHANGED: string[] = [];
+
 /** `detokenize(tokens.slice(0, -1))` from `detokenize(tokens)` and the last token. */
 function prefixKey(key: string, last: string): string {
   if (last === '()' || last === '[]') return key.slice(0, -2);
@@ -216,7 +219,9 @@ export class Project {
     if (name === null) return null;
     const cached = this.canonicalCache.get(name);
     if (cached !== undefined) return cached;
-    const result = detokenize(this.canonicalTokens(tokenize(name), 0));
+    const spelled = detokenize(this.canonicalTokens(tokenize(name), 0));
+    // Most names are their own canonical form: the cache then keeps the one string.
+    const result = spelled === name ? name : spelled;
     this.canonicalCache.set(name, result);
     return result;
   }
@@ -232,7 +237,7 @@ export class Project {
   private canonicalTokens(tokens: string[], depth: number, known?: string): string[] {
     const key = known ?? detokenize(tokens);
     const memo = this.tokenCache.get(key);
-    if (memo) return memo;
+    if (memo) return memo === UNCHANGED ? tokens : memo;
     if (depth > MAX_REWRITES || this.inProgress.has(key)) return tokens;
     this.inProgress.add(key);
     try {
@@ -256,7 +261,8 @@ export class Project {
         current = next;
         currentKey = nextKey;
       }
-      this.tokenCache.set(key, current);
+      // Most names are their own canonical form: the memo then keeps a marker, not a copy of the list.
+      this.tokenCache.set(key, sameTokens(current, tokens) ? UNCHANGED : current);
       return current;
     } finally {
       this.inProgress.delete(key);
