@@ -10,7 +10,7 @@ import type { ExtractionState, Expr, WalkContext } from './extract-state.js';
 import { annotationExpr, expr } from './expressions.js';
 import { recordDeclaredAll } from './module-header.js';
 import { bindTarget } from './scopes.js';
-import { rangeOf, unwrapParens } from './syntax.js';
+import { rangeOf, sameRange, unwrapParens } from './syntax.js';
 
 /** `a = b: T = value`: the targets, the annotation, and the innermost right-hand side. */
 interface AssignmentChain {
@@ -68,9 +68,7 @@ function markAssignedCall(x: ExtractionState, value: Node, targets: Node[], call
   const called = unwrapParens(value.type === 'await' && value.namedChildren[0] ? value.namedChildren[0] : value);
   if (called.type !== 'call') return;
   const start = rangeOf(called);
-  const raw = x.calls
-    .slice(callsBefore)
-    .find((c) => c.fact.range.line === start.line && c.fact.range.column === start.column && c.fact.range.endLine === start.endLine && c.fact.range.endColumn === start.endColumn);
+  const raw = x.calls.slice(callsBefore).find((c) => sameRange(c.fact.range, start));
   if (raw) raw.fact.assignedTo = targets.map((t) => t.text).join(' = ');
 }
 

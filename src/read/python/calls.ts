@@ -4,11 +4,10 @@
  */
 
 import type { Node } from 'web-tree-sitter';
-import type { SourceRange } from '../../core/diagnostics.js';
 import { MAX_NESTING, type ExtractionState, type RawArgument, type RawCall, type WalkContext } from './extract-state.js';
 import { expr } from './expressions.js';
 import { calleeRangeOf } from './facts.js';
-import { rangeOf, unwrapParens } from './syntax.js';
+import { rangeOf, sameRange, unwrapParens } from './syntax.js';
 
 export interface CallSite {
   awaited: boolean;
@@ -90,8 +89,4 @@ function argumentShape(arg: Node): (Pick<RawArgument, 'keyword' | 'splat'> & { v
     return undefined;
   }
   return valueNode ? { keyword, splat, valueNode } : undefined;
-}
-
-function sameRange(a: SourceRange, b: SourceRange): boolean {
-  return a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
 }

@@ -5,7 +5,6 @@
  */
 
 import { createRequire } from 'node:module';
-import v8 from 'node:v8';
 import { Language, Parser } from 'web-tree-sitter';
 import { extractModuleFacts } from './extract.js';
 import type { ModuleFacts } from './facts.js';
@@ -46,7 +45,7 @@ export class PythonParser {
    * files takes). Only when the runtime is not loaded yet; the setting is the process's.
    */
   static async create(options: { shortLived?: boolean } = {}): Promise<PythonParser> {
-    if (options.shortLived && language === undefined) v8.setFlagsFromString('--liftoff-only');
+    if (options.shortLived && language === undefined) (await import('node:v8')).setFlagsFromString('--liftoff-only');
     const grammar = await pythonLanguage();
     const parser = new Parser();
     parser.setLanguage(grammar);

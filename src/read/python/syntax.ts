@@ -13,6 +13,11 @@ export function rangeOf(node: Node): SourceRange {
   };
 }
 
+/** Whether two ranges are the same. */
+export function sameRange(a: SourceRange, b: SourceRange): boolean {
+  return a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn;
+}
+
 /** `((x))` → `x`. */
 export function unwrapParens(node: Node): Node {
   let n = node;
