@@ -9,7 +9,8 @@
  * one thread (bench/parse-only.mjs). Runs alternate (floor, cold, floor, cold...) and the fastest
  * of each are compared — the least disturbed run of each, which on a shared machine varies far less
  * than the median — so the machine's speed cancels out: only the ratio cold / floor is judged,
- * never a time. The guard fails when that ratio exceeds the committed baseline (bench/guard-baseline.json)
+ * never a time (a ratio over the limit first gets a second round of runs, and the fastest runs of
+ * both rounds are judged). The guard fails when that ratio exceeds the committed baseline (bench/guard-baseline.json)
  * by more than TOLERANCE. `node bench/guard.mjs --update` measures and writes a new baseline (after
  * a change that is meant to cost more, or one that made the analyser faster: keep it honest).
  */
@@ -72,19 +73,28 @@ try {
   const floor = [];
   const cold = [];
   const check = [CLI, 'check', '.', '--isolated', '--no-respect-gitignore', '--no-cache', '--format', 'json', '--fail-on', 'never'];
-  for (let i = 0; i < RUNS; i++) {
-    floor.push(timed(process.execPath, [path.join(HERE, 'parse-only.mjs'), work], REPO));
-    cold.push(timed(process.execPath, check, work));
+  const round = () => {
+    for (let i = 0; i < RUNS; i++) {
+      floor.push(timed(process.execPath, [path.join(HERE, 'parse-only.mjs'), work], REPO));
+      cold.push(timed(process.execPath, check, work));
+    }
+    return Number((fastest(cold) / fastest(floor)).toFixed(3));
+  };
+  let ratio = round();
+  const baseline = JSON.parse(readFileSync(BASELINE, 'utf8'));
+  const limit = Number((baseline.ratio * (1 + TOLERANCE)).toFixed(3));
+  // Over the limit: a second round before judging. A machine busy with something else (the tests
+  // that ran just before) can slow every run of one round; a regression slows both rounds.
+  if (!process.argv.includes('--update') && ratio > limit) {
+    console.log(`cold / floor = ${ratio} after ${RUNS} runs each, over the limit ${limit}: ${RUNS} more runs each`);
+    ratio = round();
   }
-  const ratio = Number((fastest(cold) / fastest(floor)).toFixed(3));
   console.log(`parse-only floor ${fastest(floor).toFixed(2)} s (runs ${floor.map((s) => s.toFixed(2)).join(', ')})`);
   console.log(`cold, all rules  ${fastest(cold).toFixed(2)} s (runs ${cold.map((s) => s.toFixed(2)).join(', ')})`);
   if (process.argv.includes('--update')) {
     writeFileSync(BASELINE, `${JSON.stringify({ ratio, files: subset.length, lines, runs: RUNS, cores: os.availableParallelism(), node: process.version, date: new Date().toISOString().slice(0, 10) }, null, 2)}\n`);
     console.log(`cold / floor = ${ratio}: written to ${path.relative(REPO, BASELINE)}`);
   } else {
-    const baseline = JSON.parse(readFileSync(BASELINE, 'utf8'));
-    const limit = Number((baseline.ratio * (1 + TOLERANCE)).toFixed(3));
     const verdict = ratio <= limit ? 'ok' : 'SLOWER';
     console.log(`cold / floor = ${ratio}; baseline ${baseline.ratio} (${baseline.date}), limit ${limit} (+${TOLERANCE * 100} %): ${verdict}`);
     if (verdict !== 'ok') {
